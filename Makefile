@@ -1,0 +1,47 @@
+# e-Certif — two commands: `make run` (demo on http://127.0.0.1:8000) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test install lint format migrations-check deploy-check pytest e2e clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(sh scripts/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Local demo: SQLite, Celery eager, emails printed on the console.
+run: export DJANGO_SETTINGS_MODULE = ecertif.settings.dev
+run: install
+	env -u DATABASE_URL -u REDIS_URL $(MANAGE) migrate --noinput
+	env -u DATABASE_URL -u REDIS_URL $(MANAGE) seed_demo
+	env -u DATABASE_URL -u REDIS_URL $(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=ecertif.settings.test $(MANAGE) makemigrations --check --dry-run
+
+# The production settings with throwaway values: no warning allowed.
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=ecertif.settings.prod \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	ALLOWED_HOSTS=ecertif.example.org \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint migrations-check deploy-check pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles

@@ -1,0 +1,22 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from ecertif.mail.services import queue_raw_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """No open sign-up; allauth's emails go through the outbox like every other email."""
+
+    def is_open_for_signup(self, request):
+        return False
+
+    def get_login_redirect_url(self, request):
+        return reverse("home")
+
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, context)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        queue_raw_email(to=email, subject=message.subject, body_text=message.body, body_html=html)

@@ -1,0 +1,18 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecertif.settings.dev")
+
+app = Celery("ecertif")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Static schedule: django-celery-beat does not support Django 6.1 yet.
+app.conf.beat_schedule = {
+    "mail-retry-pending": {
+        "task": "mail.retry_pending",
+        "schedule": crontab(minute="*/10"),
+    },
+}

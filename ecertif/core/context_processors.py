@@ -1,0 +1,3 @@
+def role(request):
+    roles = getattr(request, "roles", [])
+    return {"role": getattr(request, "role", ""), "roles": roles}

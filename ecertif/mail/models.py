@@ -1,0 +1,31 @@
+from django.db import models
+
+from .enums import EmailStatus
+
+
+class OutboxEmail(models.Model):
+    """One email to send: created in the transaction of the action that causes it."""
+
+    recipient = models.EmailField("destinataire")
+    subject = models.CharField("objet", max_length=255)
+    body_text = models.TextField("texte")
+    body_html = models.TextField("HTML", blank=True)
+    status = models.CharField(
+        "statut",
+        max_length=10,
+        choices=EmailStatus.choices,
+        default=EmailStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "courriel"
+        verbose_name_plural = "courriels (file d'envoi)"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"

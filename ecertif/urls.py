@@ -1,0 +1,28 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from ecertif.core import views as core_views
+
+admin.site.site_header = "e-Certif — secrétariat des CQP"
+admin.site.site_title = "e-Certif"
+admin.site.index_title = "Administration"
+# The admin login goes through the application's login (rate limits, MFA).
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("comptes/", include("allauth.urls")),
+    path("", include("ecertif.accounts.urls")),
+    path("referentiel/", include("referentiel.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.views import defaults
+
+    urlpatterns += [
+        path("erreur/404/", defaults.page_not_found, {"exception": Exception()}),
+        path("erreur/500/", defaults.server_error),
+    ]

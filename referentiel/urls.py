@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "referentiel"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:code>/", views.certification_detail, name="certification"),
+]
