@@ -106,7 +106,11 @@ class CompetenceAdmin(ReferentielAdmin):
     resource_classes = [CompetenceResource]
     list_display = ("number", "label", "certification", "provisional_list")
     list_display_links = ("number", "label")
-    list_filter = ("certification__competences_provisional", "certification__sector", "certification")
+    list_filter = (
+        "certification__competences_provisional",
+        "certification__sector",
+        "certification",
+    )
     list_select_related = ("certification",)
     search_fields = ("label", "certification__label", "certification__code")
     ordering = ("certification__sector__position", "certification__position", "number")

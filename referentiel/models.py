@@ -99,7 +99,7 @@ class CertificationOption(models.Model):
     class Meta:
         verbose_name = "option"
         verbose_name_plural = "options"
-        ordering = ["certification_id", "label"]
+        ordering = ["certification_id", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["certification", "code"], name="unique_option_per_certification"

@@ -78,7 +78,11 @@ class AccountRequestForm(forms.ModelForm):
         return siret
 
     def clean_postcode(self):
-        postcode = self.cleaned_data["postcode"]
+        postcode = self.cleaned_data["postcode"].strip()
+        if not (len(postcode) == 5 and postcode.isdigit()):
+            raise forms.ValidationError(
+                "Le code postal doit comporter 5 chiffres.", code="invalid_postcode"
+            )
         if geography.department_for_postcode(postcode) is None:
             raise forms.ValidationError(
                 "Ce code postal ne correspond à aucun département français.",

@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from ecertif.accounts.groups import ensure_secretariat_group
 from ecertif.accounts.models import EmployerMembership, Establishment
 from evaluations.models import Accreditation, Assessor
 from jurys.enums import College
@@ -64,6 +65,7 @@ def _user(key, **extra):
 def seed_demo(*, today=None):
     today = today or datetime.date.today()
     users = {"secretariat": _user("secretariat", is_staff=True, is_superuser=True)}
+    users["secretariat"].groups.add(ensure_secretariat_group())
     for index, key in enumerate(["employer", "employer2"]):
         data = ESTABLISHMENTS[index]
         establishment, _ = Establishment.objects.get_or_create(

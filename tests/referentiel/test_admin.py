@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from referentiel.models import Certification
-from tests.factories.referentiel import CertificationFactory
+from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
 
 
 @pytest.mark.django_db
@@ -37,3 +37,24 @@ def test_referentiel_admin_import_page_offers_xlsx_and_csv(admin_client_fr, mode
     assert ">xlsx<" in content
     assert ">csv<" in content
     assert ">json<" not in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model", ["sector", "certification", "certificationoption", "competence", "trainingscheme"]
+)
+def test_referentiel_admin_changelist_renders(admin_client_fr, model):
+    CertificationOptionFactory()
+    response = admin_client_fr.get(reverse(f"admin:referentiel_{model}_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_certification_admin_change_page_shows_competence_and_option_inlines(admin_client_fr):
+    option = CertificationOptionFactory(label="Production")
+    url = reverse("admin:referentiel_certification_change", args=[option.certification_id])
+    response = admin_client_fr.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Production" in content
+    assert 'name="competences-0-label"' in content

@@ -1,0 +1,29 @@
+from django import template
+
+register = template.Library()
+
+CHECK_WIDGETS = {"checkbox", "radio", "checkboxselectmultiple", "radioselect"}
+
+
+@register.filter
+def bootstrap(field):
+    """Render a bound field's widget with Bootstrap classes and its help/errors linked."""
+    widget_type = field.widget_type
+    if widget_type in CHECK_WIDGETS:
+        css = "form-check-input"
+    elif widget_type in {"select", "selectmultiple", "nullbooleanselect"}:
+        css = "form-select"
+    else:
+        css = "form-control"
+    existing = field.field.widget.attrs.get("class", "")
+    attrs = {"class": f"{existing} {css}".strip()}
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{field.auto_id}_error")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,49 @@
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.factories.accounts import EmployerFactory, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate-limit counters live in the cache: every test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def referentiel(db):
+    call_command("loaddata", "referentiel", verbosity=0)
+
+
+@pytest.fixture
+def employer(db):
+    return EmployerFactory()
+
+
+@pytest.fixture
+def secretariat_user(db):
+    return StaffFactory(email="secretariat@exemple.fr")
+
+
+@pytest.fixture
+def plain_user(db):
+    return UserFactory()
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"e-Certif: database {engine}, redis {'on' if settings.REDIS_URL else 'off'}"
