@@ -15,8 +15,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, from pyproject.toml alone, so that a code change keeps this layer.
-COPY pyproject.toml /tmp/build/
-RUN pip install /tmp/build && rm -rf /tmp/build
+WORKDIR /tmp/build
+COPY pyproject.toml ./
+RUN pip install . && rm -rf /tmp/build
 
 RUN groupadd --system --gid 10001 ecertif \
     && useradd --system --uid 10001 --gid ecertif --home-dir /app --no-create-home ecertif

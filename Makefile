@@ -35,7 +35,7 @@ migrations-check: install
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=ecertif.settings.prod \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-	ALLOWED_HOSTS=ecertif.example.org \
+	ALLOWED_HOSTS=ecertif.example.org EMAIL_URL=smtp://localhost:25 \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install

@@ -163,25 +163,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="e-Certif <ne-pas-repondre@ecertif.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="secretariat-cqp@ecertif.fr")
-EMAIL_URL = env("EMAIL_URL", default="consolemail://")
-_email = environ.Env.email_url_config(EMAIL_URL)
-if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS = {
+def mailers_from_url(url):
+    """MAILERS (Django 6.1) from one URL: smtp://user:password@host:587, consolemail://…"""
+    config = environ.Env.email_url_config(url)
+    backend = config["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"default": {"BACKEND": backend}}
+    return {
         "default": {
-            "BACKEND": _email["EMAIL_BACKEND"],
+            "BACKEND": backend,
             "OPTIONS": {
-                "host": _email.get("EMAIL_HOST", "localhost"),
-                "port": _email.get("EMAIL_PORT", 25),
-                "username": _email.get("EMAIL_HOST_USER", ""),
-                "password": _email.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": _email.get("EMAIL_USE_TLS", False),
-                "use_ssl": _email.get("EMAIL_USE_SSL", False),
+                "host": config.get("EMAIL_HOST", "localhost"),
+                "port": config.get("EMAIL_PORT", 25),
+                "username": config.get("EMAIL_HOST_USER", ""),
+                "password": config.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": config.get("EMAIL_USE_TLS", False),
+                "use_ssl": config.get("EMAIL_USE_SSL", False),
                 "timeout": 30,
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+
+
+MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
 EMAIL_MAX_ATTEMPTS = 5
 
 # Celery: Redis when REDIS_URL is set, eager (in-process) otherwise.

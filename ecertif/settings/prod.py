@@ -1,10 +1,12 @@
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, mailers_from_url
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 ECERTIF_MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+# Production sends real email: the SMTP URL is required.
+MAILERS = mailers_from_url(env("EMAIL_URL"))
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

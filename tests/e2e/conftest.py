@@ -1,0 +1,75 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+# Playwright's sync API keeps an event loop running in the test thread, where the ORM also runs.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling out to a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path("/tmp/ecertif-screens")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} absent : installez le paquet Debian chromium (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def console_messages(page):
+    """Every message the pages print on the browser console during the test."""
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    return messages
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The référentiel and the demo accounts (SPEC §12), committed for the live server thread."""
+    from ecertif.core.demo import seed_demo
+
+    call_command("loaddata", "referentiel", verbosity=0)
+    users = seed_demo()
+    # allauth's login rate limits count in the cache, which outlives each test.
+    cache.clear()
+    return users
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
