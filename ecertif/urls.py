@@ -16,6 +16,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("", include("ecertif.accounts.urls")),
     path("referentiel/", include("referentiel.urls")),
+    path("notifications/", include("ecertif.notifications.urls")),
+    path("dossiers/", include("dossiers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,247 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from evaluations.selectors import accredited_assessors
+from referentiel.models import Certification, CertificationOption, TrainingScheme
+
+from .enums import AttachmentKind, DossierState
+from .models import Candidate, TrainingProvider
+
+REQUIRED = {"required": "Ce champ est obligatoire."}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CertificationForm(forms.Form):
+    certification = forms.ModelChoiceField(
+        label="Certification (CQP ou CQPI)",
+        queryset=Certification.objects.filter(active=True).select_related("sector"),
+        empty_label="— Choisissez une certification —",
+        error_messages={**REQUIRED, "invalid_choice": "Choisissez une certification de la liste."},
+    )
+    option = forms.ModelChoiceField(
+        label="Option",
+        queryset=CertificationOption.objects.select_related("certification"),
+        required=False,
+        empty_label="— Sans objet —",
+        help_text="Seulement pour les certifications qui proposent des options.",
+        error_messages={"invalid_choice": "Choisissez une option de la liste."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        certification, option = data.get("certification"), data.get("option")
+        if certification is None:
+            return data
+        if option is not None and option.certification_id != certification.pk:
+            self.add_error("option", "Cette option n'appartient pas à la certification choisie.")
+        elif option is None and certification.options.exists():
+            self.add_error("option", "Cette certification exige de choisir une option.")
+        return data
+
+
+class SchemeForm(forms.Form):
+    training_scheme = forms.ModelChoiceField(
+        label="Dispositif de formation",
+        queryset=TrainingScheme.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        error_messages={**REQUIRED, "invalid_choice": "Choisissez un dispositif de la liste."},
+    )
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = [
+            "civility",
+            "birth_name",
+            "usage_name",
+            "first_names",
+            "birth_date",
+            "birth_place",
+            "birth_place_code",
+            "email",
+            "phone",
+            "address",
+            "postcode",
+            "city",
+            "highest_diploma_level",
+            "declares_diploma",
+            "position_held",
+            "company_entry_date",
+        ]
+        widgets = {
+            "civility": forms.RadioSelect,
+            "birth_date": DateInput(),
+            "company_entry_date": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", REQUIRED["required"])
+            field.error_messages["required"] = REQUIRED["required"]
+        self.fields["birth_date"].error_messages["invalid"] = "Saisissez une date valide."
+        self.fields["company_entry_date"].error_messages["invalid"] = "Saisissez une date valide."
+        self.fields["email"].error_messages["invalid"] = (
+            "Saisissez une adresse électronique valide."
+        )
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        today = timezone.localdate()
+        if birth_date >= today:
+            raise forms.ValidationError("La date de naissance doit être dans le passé.")
+        if birth_date > today.replace(year=today.year - 16):
+            raise forms.ValidationError("Le candidat doit avoir au moins 16 ans.")
+        if birth_date < datetime.date(today.year - 80, 1, 1):
+            raise forms.ValidationError("Vérifiez la date de naissance : elle semble erronée.")
+        return birth_date
+
+    def clean_company_entry_date(self):
+        entry = self.cleaned_data.get("company_entry_date")
+        if entry and entry > timezone.localdate():
+            raise forms.ValidationError("La date d'entrée dans l'entreprise ne peut être future.")
+        return entry
+
+    def clean_birth_name(self):
+        return self.cleaned_data["birth_name"].strip()
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type de pièce", choices=AttachmentKind.choices, initial=AttachmentKind.DIPLOMA
+    )
+    label = forms.CharField(
+        label="Libellé",
+        max_length=200,
+        help_text="Par exemple « Baccalauréat professionnel, 2015 ».",
+        error_messages=REQUIRED,
+    )
+    file = forms.FileField(
+        label="Fichier (PDF, JPEG ou PNG, 10 Mo au plus)",
+        error_messages={
+            "required": "Choisissez un fichier.",
+            "empty": "Le fichier est vide.",
+            "invalid": "Aucun fichier n'a été reçu : réessayez.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class ProviderChoiceForm(forms.Form):
+    provider = forms.ModelChoiceField(
+        label="Organisme de formation",
+        queryset=TrainingProvider.objects.all(),
+        required=False,
+        empty_label="— Aucun organisme de formation —",
+        help_text="Laissez vide si la formation n'est pas assurée par un organisme.",
+    )
+
+
+class ProviderCreateForm(forms.ModelForm):
+    prefix = "nouveau"
+
+    class Meta:
+        model = TrainingProvider
+        fields = ["name", "siret", "nda_number", "city"]
+        help_texts = {"nda_number": "11 chiffres, figurant sur les conventions de formation."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED["required"]
+
+    def clean_siret(self):
+        siret = self.cleaned_data["siret"].replace(" ", "")
+        if siret and TrainingProvider.objects.filter(siret=siret).exists():
+            raise forms.ValidationError(
+                "Cet organisme existe déjà : choisissez-le dans la liste ci-dessus."
+            )
+        return siret
+
+
+class AssessorForm(forms.Form):
+    assessor = forms.ModelChoiceField(
+        label="Évaluateur habilité CPNE",
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez l'évaluateur habilité.",
+            "invalid_choice": "Cet évaluateur n'est pas habilité pour cette certification.",
+        },
+    )
+    confirm = forms.BooleanField(
+        label=(
+            "Je confirme avoir choisi cet évaluateur en amont (dates d'évaluation et modalités "
+            "financières convenues)."
+        ),
+        error_messages={"required": "Cochez la confirmation pour continuer."},
+    )
+
+    def __init__(self, *args, certification, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = accredited_assessors(certification=certification)
+        self.fields["assessor"].label_from_instance = lambda a: (
+            f"{a.user.get_full_name()} — {a.organisation} (habilitation {a.accreditation_number})"
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif (transmis à l'employeur)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Indiquez le motif du renvoi : l'employeur le recevra."},
+    )
+
+
+SORTS = {
+    "numero": "number",
+    "-numero": "-number",
+    "candidat": "candidate__birth_name",
+    "-candidat": "-candidate__birth_name",
+    "date": "created_at",
+    "-date": "-created_at",
+    "statut": "state",
+}
+
+
+class DossierFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100)
+    state = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous les statuts"), *DossierState.choices]
+    )
+    certification = forms.ModelChoiceField(
+        label="Certification",
+        required=False,
+        queryset=Certification.objects.all(),
+        empty_label="Toutes les certifications",
+    )
+    year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("-date", "Plus récents"),
+            ("date", "Plus anciens"),
+            ("numero", "Numéro"),
+            ("candidat", "Candidat (A → Z)"),
+            ("-candidat", "Candidat (Z → A)"),
+            ("statut", "Statut"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", "Toutes les années")] + [
+            (year, str(year)) for year in range(this_year, 2016, -1)
+        ]

@@ -1,0 +1,313 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from ecertif.accounts.models import phone_validator, postcode_validator
+from ecertif.accounts.siret import validate_siret
+from ecertif.core.uploads import generated_name
+
+from . import guards
+from .enums import AttachmentKind, Civility, DiplomaLevel, DossierState
+from .rules import can_return, can_submit
+
+birth_place_code_validator = RegexValidator(
+    r"^(\d{5}|2[AB]\d{3})$",
+    "Saisissez le code postal ou le code INSEE de la commune de naissance (5 caractères).",
+    code="invalid_birth_place_code",
+)
+nda_validator = RegexValidator(
+    r"^\d{11}$",
+    "Le numéro de déclaration d'activité comporte 11 chiffres.",
+    code="invalid_nda",
+)
+
+
+class Candidate(models.Model):
+    """The person preparing the certification: only what the process and the CDC report need."""
+
+    establishment = models.ForeignKey(
+        "accounts.Establishment",
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name="établissement",
+    )
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices)
+    birth_name = models.CharField("nom de naissance", max_length=150)
+    usage_name = models.CharField("nom d'usage", max_length=150, blank=True)
+    first_names = models.CharField(
+        "prénoms", max_length=200, help_text="Tous les prénoms, dans l'ordre de l'état civil."
+    )
+    birth_date = models.DateField("date de naissance")
+    birth_place = models.CharField("commune de naissance", max_length=150)
+    birth_place_code = models.CharField(
+        "code postal ou INSEE de la commune de naissance",
+        max_length=5,
+        validators=[birth_place_code_validator],
+        help_text="Né(e) à l'étranger : code INSEE du pays (99xxx).",
+    )
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[phone_validator])
+    address = models.CharField("adresse", max_length=255)
+    postcode = models.CharField("code postal", max_length=5, validators=[postcode_validator])
+    city = models.CharField("commune", max_length=100)
+    highest_diploma_level = models.CharField(
+        "plus haut niveau de diplôme", max_length=4, choices=DiplomaLevel.choices
+    )
+    declares_diploma = models.BooleanField(
+        "le candidat est titulaire d'un diplôme",
+        default=False,
+        help_text="Si oui, une copie du diplôme est à joindre au dossier.",
+    )
+    position_held = models.CharField("poste occupé", max_length=200)
+    company_entry_date = models.DateField("date d'entrée dans l'entreprise", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "candidat"
+        verbose_name_plural = "candidats"
+        ordering = ["birth_name", "first_names"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        name = self.usage_name or self.birth_name
+        return f"{name.upper()} {self.first_names}".strip()
+
+
+class TrainingProvider(models.Model):
+    name = models.CharField("raison sociale", max_length=200)
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_siret], db_index=True
+    )
+    nda_number = models.CharField(
+        "numéro de déclaration d'activité", max_length=11, blank=True, validators=[nda_validator]
+    )
+    city = models.CharField("commune", max_length=100)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisme de formation"
+        verbose_name_plural = "organismes de formation"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~models.Q(siret=""), name="unique_provider_siret"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class DossierNumberSequence(models.Model):
+    """One counter per year: numbers are allocated under a row lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compteur de numéros de dossier"
+        verbose_name_plural = "compteurs de numéros de dossier"
+
+    def __str__(self):
+        return f"{self.year} : {self.last_value}"
+
+
+class Dossier(FSMModelMixin, models.Model):
+    number = models.CharField("numéro", max_length=20, unique=True, editable=False)
+    establishment = models.ForeignKey(
+        "accounts.Establishment",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name="établissement",
+    )
+    candidate = models.ForeignKey(
+        Candidate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name="candidat",
+    )
+    certification = models.ForeignKey(
+        "referentiel.Certification",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name="certification",
+    )
+    option = models.ForeignKey(
+        "referentiel.CertificationOption",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="option",
+    )
+    training_scheme = models.ForeignKey(
+        "referentiel.TrainingScheme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dispositif de formation",
+    )
+    provider = models.ForeignKey(
+        TrainingProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name="organisme de formation",
+    )
+    assessor = models.ForeignKey(
+        "evaluations.Assessor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name="évaluateur habilité",
+    )
+    assessor_confirmed_at = models.DateTimeField(
+        "choix de l'évaluateur confirmé le", null=True, blank=True
+    )
+    state = FSMField(
+        "statut",
+        default=DossierState.REGISTERING,
+        choices=DossierState.choices,
+        protected=True,
+        db_index=True,
+    )
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name="dossier d'origine",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="créé par",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    submitted_at = models.DateTimeField("soumis le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dossier candidat"
+        verbose_name_plural = "dossiers candidats"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["establishment", "state", "-created_at"]),
+            models.Index(fields=["assessor", "state"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def state_enum(self):
+        return DossierState(self.state)
+
+    @transition(
+        field=state,
+        source=DossierState.REGISTERING,
+        target=DossierState.AWAITING_ASSESSMENT,
+        conditions=[guards.can_be_submitted],
+        permission=can_submit,
+    )
+    def submit(self, *, at):
+        self.submitted_at = at
+
+    @transition(
+        field=state,
+        source=DossierState.AWAITING_ASSESSMENT,
+        target=DossierState.REGISTERING,
+        conditions=[guards.can_be_returned],
+        permission=can_return,
+    )
+    def return_for_completion(self):
+        self.assessor_confirmed_at = None
+
+
+class Attachment(models.Model):
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="attachments", verbose_name="dossier"
+    )
+    kind = models.CharField("type de pièce", max_length=10, choices=AttachmentKind.choices)
+    label = models.CharField("libellé", max_length=200)
+    file = models.FileField("fichier", upload_to=generated_name, max_length=200)
+    original_name = models.CharField("nom d'origine", max_length=200)
+    content_type = models.CharField("type de contenu", max_length=50)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="déposé par",
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return f"{self.label} ({self.original_name})"
+
+
+class DossierTransition(models.Model):
+    """Append-only history: one row per state change, never updated or deleted by the app."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="transitions", verbose_name="dossier"
+    )
+    source = models.CharField("statut de départ", max_length=30, blank=True)
+    target = models.CharField("nouveau statut", max_length=30, choices=DossierState.choices)
+    transition = models.CharField("action", max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+    reason = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "historique du dossier"
+        verbose_name_plural = "historique des dossiers"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.dossier} : {self.transition} ({self.at:%d/%m/%Y %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("L'historique d'un dossier ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    @property
+    def source_label(self):
+        return DossierState(self.source).label if self.source else ""
+
+    @property
+    def target_label(self):
+        return DossierState(self.target).label
+
+    @property
+    def transition_label(self):
+        from .enums import Transition
+
+        try:
+            return Transition(self.transition).label
+        except ValueError:
+            return self.transition

@@ -1,0 +1,55 @@
+"""Who may do what on a dossier. The same predicates drive views, buttons and fsm permissions."""
+
+import rules
+
+from ecertif.accounts.rules import is_secretariat
+
+from .enums import DossierState
+
+
+@rules.predicate
+def is_employer_of(user, dossier):
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    return membership is not None and membership.establishment_id == dossier.establishment_id
+
+
+@rules.predicate
+def is_assigned_assessor(user, dossier):
+    if not user.is_authenticated or dossier.assessor_id is None:
+        return False
+    profile = getattr(user, "assessor_profile", None)
+    return profile is not None and profile.pk == dossier.assessor_id
+
+
+@rules.predicate
+def is_registering(user, dossier):
+    return dossier.state == DossierState.REGISTERING
+
+
+@rules.predicate
+def is_awaiting_assessment(user, dossier):
+    return dossier.state == DossierState.AWAITING_ASSESSMENT
+
+
+is_submitted = ~is_registering
+
+can_view = is_secretariat | is_employer_of | (is_assigned_assessor & is_submitted)
+can_edit = is_employer_of & is_registering
+can_return_predicate = (is_assigned_assessor | is_secretariat) & is_awaiting_assessment
+
+rules.add_perm("dossiers.view_dossier", can_view)
+rules.add_perm("dossiers.change_dossier", can_edit)
+rules.add_perm("dossiers.delete_dossier", can_edit)
+rules.add_perm("dossiers.duplicate_dossier", is_employer_of)
+rules.add_perm("dossiers.submit_dossier", can_edit)
+rules.add_perm("dossiers.return_dossier", can_return_predicate)
+rules.add_perm("dossiers.add_attachment", can_edit)
+rules.add_perm("dossiers.view_attachment", can_view)
+
+
+def can_submit(instance, user):
+    return rules.has_perm("dossiers.submit_dossier", user, instance)
+
+
+def can_return(instance, user):
+    return rules.has_perm("dossiers.return_dossier", user, instance)

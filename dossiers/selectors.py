@@ -1,0 +1,38 @@
+"""Per-user querysets: every view loads dossiers through these, another tenant's is a 404."""
+
+from django.db.models import Q
+
+from ecertif.accounts.rules import is_secretariat
+
+from .enums import DossierState
+from .models import Dossier
+
+
+def visibility_filter(user):
+    """The Q of the dossiers `user` may read, or None for « everything »."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_secretariat(user):
+        return None
+    condition = Q(pk__in=[])
+    membership = getattr(user, "membership", None)
+    if membership is not None:
+        condition |= Q(establishment_id=membership.establishment_id)
+    assessor = getattr(user, "assessor_profile", None)
+    if assessor is not None:
+        condition |= Q(assessor_id=assessor.pk) & ~Q(state=DossierState.REGISTERING)
+    return condition
+
+
+def dossiers_for(user):
+    queryset = Dossier.objects.select_related(
+        "candidate",
+        "certification",
+        "option",
+        "establishment",
+        "training_scheme",
+        "provider",
+        "assessor__user",
+    )
+    condition = visibility_filter(user)
+    return queryset if condition is None else queryset.filter(condition)

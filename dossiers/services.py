@@ -1,0 +1,263 @@
+"""Every write on a dossier. Transitions: lock, check, transition, save, history, side effects."""
+
+import rules
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import can_proceed, has_transition_perm
+
+from ecertif.core.uploads import check_upload
+from ecertif.mail.services import queue_email
+from ecertif.notifications.services import notify
+from evaluations.selectors import is_accredited
+
+from . import guards
+from .enums import DossierState, Transition
+from .exceptions import ALREADY_MOVED, NOT_ALLOWED, NOT_EDITABLE, DossierActionError
+from .models import Attachment, Dossier, DossierNumberSequence, DossierTransition
+
+
+def next_dossier_number(*, year=None):
+    """`CQP-<year>-<6 digits>`, allocated under a row lock: safe under concurrent creation."""
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        DossierNumberSequence.objects.bulk_create(
+            [DossierNumberSequence(year=year, last_value=0)], ignore_conflicts=True
+        )
+        sequence = DossierNumberSequence.objects.select_for_update().get(year=year)
+        sequence.last_value += 1
+        sequence.save(update_fields=["last_value"])
+    return f"CQP-{year}-{sequence.last_value:06d}"
+
+
+def _record(*, dossier, source, transition, by, reason=""):
+    return DossierTransition.objects.create(
+        dossier=dossier,
+        source=source,
+        target=dossier.state,
+        transition=transition,
+        actor=by,
+        reason=reason,
+    )
+
+
+def _require(perm, user, dossier):
+    if not rules.has_perm(perm, user, dossier):
+        raise DossierActionError(NOT_ALLOWED)
+
+
+def _lock(dossier):
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+def _ensure_editable(dossier, by):
+    if dossier.state != DossierState.REGISTERING:
+        raise DossierActionError(NOT_EDITABLE)
+    _require("dossiers.change_dossier", by, dossier)
+
+
+@transaction.atomic
+def dossier_create(*, establishment, certification, option=None, by):
+    dossier = Dossier.objects.create(
+        number=next_dossier_number(),
+        establishment=establishment,
+        certification=certification,
+        option=option,
+        created_by=by,
+    )
+    _record(dossier=dossier, source="", transition=Transition.CREATE, by=by)
+    return dossier
+
+
+@transaction.atomic
+def dossier_update(*, dossier, by, **fields):
+    """Save the fields of one wizard step; only while the dossier is being registered."""
+    locked = _lock(dossier)
+    _ensure_editable(locked, by)
+    if "certification" in fields and fields["certification"] != locked.certification:
+        # Another certification: the confirmed assessor may no longer be accredited for it.
+        fields.setdefault("option", None)
+        fields["assessor_confirmed_at"] = None
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields.keys(), "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def candidate_save(*, dossier, by, form):
+    """Create or update the dossier's candidate from a bound, valid CandidateForm."""
+    locked = _lock(dossier)
+    _ensure_editable(locked, by)
+    candidate = form.save(commit=False)
+    candidate.establishment_id = locked.establishment_id
+    candidate.save()
+    if locked.candidate_id != candidate.pk:
+        locked.candidate = candidate
+        locked.save(update_fields=["candidate", "updated_at"])
+    return candidate
+
+
+@transaction.atomic
+def assessor_confirm(*, dossier, by, assessor):
+    locked = _lock(dossier)
+    _ensure_editable(locked, by)
+    if not is_accredited(assessor=assessor, certification=locked.certification):
+        raise DossierActionError(
+            "Cet évaluateur n'a pas d'habilitation valide aujourd'hui pour cette certification."
+        )
+    locked.assessor = assessor
+    locked.assessor_confirmed_at = timezone.now()
+    locked.save(update_fields=["assessor", "assessor_confirmed_at", "updated_at"])
+    return locked
+
+
+def attachment_add(*, dossier, by, kind, label, uploaded_file):
+    """Check then store an uploaded file; a refused or failed upload leaves nothing behind."""
+    checked = check_upload(uploaded_file)
+    attachment = Attachment(
+        kind=kind,
+        label=label,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            locked = _lock(dossier)
+            _ensure_editable(locked, by)
+            attachment.dossier = locked
+            attachment.file.save(f"piece.{checked.extension}", uploaded_file, save=False)
+            attachment.save()
+    except BaseException:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment, by):
+    locked = _lock(attachment.dossier)
+    _ensure_editable(locked, by)
+    name, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def dossier_delete(*, dossier, by):
+    locked = _lock(dossier)
+    if locked.state != DossierState.REGISTERING:
+        raise DossierActionError("Seul un dossier en cours d'inscription peut être supprimé.")
+    _require("dossiers.delete_dossier", by, locked)
+    files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+    candidate = locked.candidate
+    locked.delete()
+    if candidate is not None and not candidate.dossiers.exists():
+        candidate.delete()
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+@transaction.atomic
+def dossier_duplicate(*, dossier, by):
+    """A new dossier in registration with the same setup, none of the workflow data or files."""
+    _require("dossiers.duplicate_dossier", by, dossier)
+    copy = Dossier.objects.create(
+        number=next_dossier_number(),
+        establishment=dossier.establishment,
+        candidate=dossier.candidate,
+        certification=dossier.certification,
+        option=dossier.option,
+        training_scheme=dossier.training_scheme,
+        provider=dossier.provider,
+        assessor=dossier.assessor,
+        origin=dossier,
+        created_by=by,
+    )
+    _record(
+        dossier=copy,
+        source="",
+        transition=Transition.CREATE,
+        by=by,
+        reason=f"Copie du dossier {dossier.number}",
+    )
+    return copy
+
+
+def _check_transition(method, user, missing):
+    """Permission first (who), then conditions (what is missing), as django-fsm sees them."""
+    dossier = method.__self__
+    if not method._django_fsm.has_transition_perm(dossier, dossier.state, user):
+        raise DossierActionError(NOT_ALLOWED)
+    if not can_proceed(method):
+        raise DossierActionError(*(missing or [NOT_ALLOWED]))
+    assert has_transition_perm(method, user)
+
+
+def dossier_submit(*, dossier, by):
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if locked.state != DossierState.REGISTERING:
+            raise DossierActionError(ALREADY_MOVED)
+        _check_transition(locked.submit, by, guards.submit_missing(locked))
+        source = locked.state
+        locked.submit(at=timezone.now())
+        locked.save()
+        _record(dossier=locked, source=source, transition=Transition.SUBMIT, by=by)
+        assessor_user = locked.assessor.user
+        link = reverse("dossiers:detail", args=[locked.pk])
+        notify(
+            recipient=assessor_user,
+            text=f"Nouveau dossier à évaluer : {locked.number} — {locked.candidate.full_name}",
+            link=link,
+        )
+        queue_email(
+            to=assessor_user.email,
+            subject=f"[e-Certif] Nouveau dossier à évaluer : {locked.number}",
+            template="dossier_submitted",
+            context={"dossier": locked, "assessor": assessor_user, "link": link},
+        )
+    return locked
+
+
+def dossier_return_for_completion(*, dossier, by, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise DossierActionError("Indiquez le motif du renvoi : l'employeur le recevra.")
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if locked.state != DossierState.AWAITING_ASSESSMENT:
+            raise DossierActionError(ALREADY_MOVED)
+        _check_transition(locked.return_for_completion, by, guards.return_missing(locked))
+        source = locked.state
+        locked.return_for_completion()
+        locked.save()
+        _record(
+            dossier=locked,
+            source=source,
+            transition=Transition.RETURN_FOR_COMPLETION,
+            by=by,
+            reason=reason,
+        )
+        link = reverse("dossiers:detail", args=[locked.pk])
+        for membership in locked.establishment.memberships.select_related("user"):
+            notify(
+                recipient=membership.user,
+                text=f"Dossier {locked.number} renvoyé pour complément : {reason[:120]}",
+                link=link,
+            )
+            queue_email(
+                to=membership.user.email,
+                subject=f"[e-Certif] Dossier {locked.number} à compléter",
+                template="dossier_returned",
+                context={"dossier": locked, "reason": reason, "link": link},
+            )
+    return locked

@@ -1,0 +1,361 @@
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ecertif.core.files import private_file_response
+
+from . import services
+from .enums import STATE_BADGES, WIZARD_STEPS, WizardStep
+from .exceptions import DossierActionError
+from .forms import (
+    SORTS,
+    AssessorForm,
+    AttachmentForm,
+    CandidateForm,
+    CertificationForm,
+    DossierFilterForm,
+    ProviderChoiceForm,
+    ProviderCreateForm,
+    ReasonForm,
+    SchemeForm,
+)
+from .guards import submit_missing
+from .selectors import dossiers_for
+from .wizard import next_step, previous_step, resume_step, step_status
+
+PAGE_SIZE = 20
+
+
+def _get_dossier(request, pk, perm="dossiers.view_dossier"):
+    """Load a dossier the user may see (404 otherwise), then check `perm` (403)."""
+    dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
+    if not rules.has_perm(perm, request.user, dossier):
+        raise PermissionDenied
+    return dossier
+
+
+def _establishment(request):
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise PermissionDenied
+    return membership.establishment
+
+
+def _show_errors(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def dossier_list(request):
+    form = DossierFilterForm(request.GET or None)
+    queryset = dossiers_for(request.user)
+    sort = "-date"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            queryset = queryset.filter(
+                Q(number__icontains=q)
+                | Q(candidate__birth_name__icontains=q)
+                | Q(candidate__usage_name__icontains=q)
+                | Q(candidate__first_names__icontains=q)
+            )
+        if data["state"]:
+            queryset = queryset.filter(state=data["state"])
+        if data["certification"]:
+            queryset = queryset.filter(certification=data["certification"])
+        if data["year"]:
+            queryset = queryset.filter(created_at__year=data["year"])
+        sort = data["sort"] or sort
+    queryset = queryset.order_by(SORTS.get(sort, "-created_at"), "-pk")
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dossiers/list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "query": query.urlencode(),
+            "is_employer": getattr(request.user, "membership", None) is not None,
+            "badges": STATE_BADGES,
+        },
+    )
+
+
+def dossier_detail(request, pk):
+    dossier = _get_dossier(request, pk)
+    attachments = list(dossier.attachments.select_related("uploaded_by"))
+    history = list(dossier.transitions.select_related("actor"))
+    can_edit = rules.has_perm("dossiers.change_dossier", request.user, dossier)
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "attachments": attachments,
+            "history": history,
+            "badge": STATE_BADGES[dossier.state],
+            "can_edit": can_edit,
+            "can_delete": rules.has_perm("dossiers.delete_dossier", request.user, dossier),
+            "can_duplicate": rules.has_perm("dossiers.duplicate_dossier", request.user, dossier),
+            "can_return": rules.has_perm("dossiers.return_dossier", request.user, dossier),
+            "missing": submit_missing(dossier) if can_edit else [],
+            "resume": resume_step(dossier) if can_edit else None,
+        },
+    )
+
+
+def dossier_create(request):
+    establishment = _establishment(request)
+    form = CertificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dossier = services.dossier_create(
+            establishment=establishment,
+            certification=form.cleaned_data["certification"],
+            option=form.cleaned_data["option"],
+            by=request.user,
+        )
+        messages.success(request, f"Dossier {dossier.number} créé. Étape suivante : le dispositif.")
+        return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.SCHEME)
+    return render(
+        request,
+        "dossiers/wizard/certification.html",
+        {"form": form, "dossier": None, **_wizard_context(None, WizardStep.CERTIFICATION)},
+    )
+
+
+def _wizard_context(dossier, step):
+    status = step_status(dossier) if dossier else {}
+    return {
+        "step": step,
+        "steps": [(s, status.get(s, False)) for s in WIZARD_STEPS],
+        "previous": previous_step(step),
+    }
+
+
+def dossier_step(request, pk, step):
+    try:
+        step = WizardStep(step)
+    except ValueError as exc:
+        raise Http404 from exc
+    dossier = _get_dossier(request, pk)
+    if not rules.has_perm("dossiers.change_dossier", request.user, dossier):
+        messages.error(request, "Ce dossier n'est plus modifiable.")
+        return redirect("dossiers:detail", pk=dossier.pk)
+    handler = STEP_HANDLERS[step]
+    try:
+        result = handler(request, dossier)
+    except DossierActionError as error:
+        _show_errors(request, error)
+        return redirect("dossiers:step", pk=dossier.pk, step=step)
+    if result is None:
+        if "save_and_quit" in request.POST:
+            messages.success(request, "Saisie enregistrée : vous pourrez la reprendre plus tard.")
+            return redirect("dossiers:detail", pk=dossier.pk)
+        return redirect("dossiers:step", pk=dossier.pk, step=next_step(step))
+    template, context = result
+    return render(
+        request,
+        f"dossiers/wizard/{template}.html",
+        {"dossier": dossier, **context, **_wizard_context(dossier, step)},
+    )
+
+
+def _step_certification(request, dossier):
+    initial = {"certification": dossier.certification, "option": dossier.option}
+    form = CertificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.dossier_update(
+            dossier=dossier,
+            by=request.user,
+            certification=form.cleaned_data["certification"],
+            option=form.cleaned_data["option"],
+        )
+        return None
+    return "certification", {"form": form}
+
+
+def _step_scheme(request, dossier):
+    form = SchemeForm(request.POST or None, initial={"training_scheme": dossier.training_scheme})
+    if request.method == "POST" and form.is_valid():
+        services.dossier_update(
+            dossier=dossier, by=request.user, training_scheme=form.cleaned_data["training_scheme"]
+        )
+        return None
+    return "scheme", {"form": form}
+
+
+def _step_candidate(request, dossier):
+    form = CandidateForm(request.POST or None, instance=dossier.candidate)
+    if request.method == "POST" and form.is_valid():
+        services.candidate_save(dossier=dossier, by=request.user, form=form)
+        return None
+    return "candidate", {"form": form}
+
+
+def _step_diplomas(request, dossier):
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "continue" in request.POST:
+        return None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_add(
+                dossier=dossier,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                label=form.cleaned_data["label"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, "Pièce ajoutée au dossier.")
+            return "diplomas", {"form": AttachmentForm(), "attachments": _attachments(dossier)}
+    return "diplomas", {"form": form, "attachments": _attachments(dossier)}
+
+
+def _attachments(dossier):
+    return list(dossier.attachments.all())
+
+
+def _step_provider(request, dossier):
+    data = request.POST or None
+    choice = ProviderChoiceForm(data, initial={"provider": dossier.provider})
+    create = ProviderCreateForm(data if data and data.get("mode") == "new" else None)
+    if request.method == "POST":
+        if request.POST.get("mode") == "new":
+            if create.is_valid():
+                provider = create.save()
+                services.dossier_update(dossier=dossier, by=request.user, provider=provider)
+                return None
+        elif choice.is_valid():
+            services.dossier_update(
+                dossier=dossier, by=request.user, provider=choice.cleaned_data["provider"]
+            )
+            return None
+    return "provider", {"choice": choice, "create": create}
+
+
+def _step_assessor(request, dossier):
+    form = AssessorForm(
+        request.POST or None,
+        certification=dossier.certification,
+        initial={
+            "assessor": dossier.assessor,
+            "confirm": dossier.assessor_confirmed_at is not None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.assessor_confirm(
+            dossier=dossier, by=request.user, assessor=form.cleaned_data["assessor"]
+        )
+        return None
+    return "assessor", {"form": form, "has_choices": form.fields["assessor"].queryset.exists()}
+
+
+def _step_review(request, dossier):
+    return "review", {
+        "missing": submit_missing(dossier),
+        "attachments": _attachments(dossier),
+    }
+
+
+STEP_HANDLERS = {
+    WizardStep.CERTIFICATION: _step_certification,
+    WizardStep.SCHEME: _step_scheme,
+    WizardStep.CANDIDATE: _step_candidate,
+    WizardStep.DIPLOMAS: _step_diplomas,
+    WizardStep.PROVIDER: _step_provider,
+    WizardStep.ASSESSOR: _step_assessor,
+    WizardStep.REVIEW: _step_review,
+}
+
+
+@require_POST
+def dossier_submit(request, pk):
+    dossier = _get_dossier(request, pk)
+    try:
+        services.dossier_submit(dossier=dossier, by=request.user)
+    except DossierActionError as error:
+        _show_errors(request, error)
+        return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.REVIEW)
+    messages.success(
+        request,
+        f"Dossier {dossier.number} soumis : il est en attente d'évaluation et l'évaluateur "
+        "a été prévenu.",
+    )
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+def dossier_return(request, pk):
+    dossier = _get_dossier(request, pk, "dossiers.return_dossier")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_return_for_completion(
+                dossier=dossier, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DossierActionError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, "Dossier renvoyé à l'employeur pour complément.")
+        return redirect("dossiers:detail", pk=dossier.pk)
+    return render(request, "dossiers/return.html", {"dossier": dossier, "form": form})
+
+
+def dossier_delete(request, pk):
+    dossier = _get_dossier(request, pk)
+    if not rules.has_perm("dossiers.delete_dossier", request.user, dossier):
+        messages.error(request, "Seul un dossier en cours d'inscription peut être supprimé.")
+        return redirect("dossiers:detail", pk=dossier.pk)
+    if request.method == "POST":
+        try:
+            services.dossier_delete(dossier=dossier, by=request.user)
+        except DossierActionError as error:
+            _show_errors(request, error)
+            return redirect("dossiers:detail", pk=dossier.pk)
+        messages.success(request, f"Dossier {dossier.number} supprimé.")
+        return redirect("dossiers:list")
+    return render(request, "dossiers/delete.html", {"dossier": dossier})
+
+
+@require_POST
+def dossier_duplicate(request, pk):
+    dossier = _get_dossier(request, pk, "dossiers.duplicate_dossier")
+    copy = services.dossier_duplicate(dossier=dossier, by=request.user)
+    messages.success(
+        request,
+        f"Dossier {copy.number} créé à partir de {dossier.number} : vérifiez chaque étape "
+        "puis confirmez l'évaluateur.",
+    )
+    return redirect("dossiers:step", pk=copy.pk, step=resume_step(copy))
+
+
+def attachment_download(request, pk, attachment_pk):
+    dossier = _get_dossier(request, pk, "dossiers.view_attachment")
+    attachment = get_object_or_404(dossier.attachments, pk=attachment_pk)
+    return private_file_response(
+        attachment.file,
+        download_name=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    dossier = _get_dossier(request, pk)
+    attachment = get_object_or_404(dossier.attachments, pk=attachment_pk)
+    try:
+        services.attachment_delete(attachment=attachment, by=request.user)
+    except DossierActionError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, f"Pièce « {attachment.label} » retirée du dossier.")
+    return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.DIPLOMAS)
