@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -155,6 +155,8 @@ def dossier_step(request, pk, step):
     except DossierActionError as error:
         _show_errors(request, error)
         return redirect("dossiers:step", pk=dossier.pk, step=step)
+    if isinstance(result, HttpResponse):
+        return result
     if result is None:
         if "save_and_quit" in request.POST:
             messages.success(request, "Saisie enregistrée : vous pourrez la reprendre plus tard.")
@@ -217,7 +219,7 @@ def _step_diplomas(request, dossier):
             form.add_error("file", error)
         else:
             messages.success(request, "Pièce ajoutée au dossier.")
-            return "diplomas", {"form": AttachmentForm(), "attachments": _attachments(dossier)}
+            return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.DIPLOMAS)
     return "diplomas", {"form": form, "attachments": _attachments(dossier)}
 
 

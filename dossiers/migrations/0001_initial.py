@@ -10,150 +10,485 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('evaluations', '0001_initial'),
-        ('referentiel', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("evaluations", "0001_initial"),
+        ("referentiel", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DossierNumberSequence',
+            name="DossierNumberSequence",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last_value', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last_value", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'compteur de numéros de dossier',
-                'verbose_name_plural': 'compteurs de numéros de dossier',
+                "verbose_name": "compteur de numéros de dossier",
+                "verbose_name_plural": "compteurs de numéros de dossier",
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('civility', models.CharField(choices=[('mme', 'Madame'), ('m', 'Monsieur')], max_length=3, verbose_name='civilité')),
-                ('birth_name', models.CharField(max_length=150, verbose_name='nom de naissance')),
-                ('usage_name', models.CharField(blank=True, max_length=150, verbose_name="nom d'usage")),
-                ('first_names', models.CharField(help_text="Tous les prénoms, dans l'ordre de l'état civil.", max_length=200, verbose_name='prénoms')),
-                ('birth_date', models.DateField(verbose_name='date de naissance')),
-                ('birth_place', models.CharField(max_length=150, verbose_name='commune de naissance')),
-                ('birth_place_code', models.CharField(help_text="Né(e) à l'étranger : code INSEE du pays (99xxx).", max_length=5, validators=[django.core.validators.RegexValidator('^(\\d{5}|2[AB]\\d{3})$', 'Saisissez le code postal ou le code INSEE de la commune de naissance (5 caractères).', code='invalid_birth_place_code')], verbose_name='code postal ou INSEE de la commune de naissance')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse électronique')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^\\+?[0-9 .-]{10,20}$', 'Saisissez un numéro de téléphone valide (10 chiffres, par exemple 01 23 45 67 89).', code='invalid_phone')], verbose_name='téléphone')),
-                ('address', models.CharField(max_length=255, verbose_name='adresse')),
-                ('postcode', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^\\d{5}$', 'Le code postal doit comporter 5 chiffres.', code='invalid_postcode')], verbose_name='code postal')),
-                ('city', models.CharField(max_length=100, verbose_name='commune')),
-                ('highest_diploma_level', models.CharField(choices=[('none', 'Aucun diplôme'), ('3', 'Niveau 3 (CAP, BEP)'), ('4', 'Niveau 4 (baccalauréat)'), ('5', 'Niveau 5 (bac + 2 : BTS, DUT)'), ('6', 'Niveau 6 (bac + 3 ou 4 : licence)'), ('7', 'Niveau 7 (bac + 5 : master, ingénieur)'), ('8', 'Niveau 8 (doctorat)')], max_length=4, verbose_name='plus haut niveau de diplôme')),
-                ('declares_diploma', models.BooleanField(default=False, help_text='Si oui, une copie du diplôme est à joindre au dossier.', verbose_name="le candidat est titulaire d'un diplôme")),
-                ('position_held', models.CharField(max_length=200, verbose_name='poste occupé')),
-                ('company_entry_date', models.DateField(blank=True, null=True, verbose_name="date d'entrée dans l'entreprise")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='candidates', to='accounts.establishment', verbose_name='établissement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "civility",
+                    models.CharField(
+                        choices=[("mme", "Madame"), ("m", "Monsieur")],
+                        max_length=3,
+                        verbose_name="civilité",
+                    ),
+                ),
+                ("birth_name", models.CharField(max_length=150, verbose_name="nom de naissance")),
+                (
+                    "usage_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="nom d'usage"),
+                ),
+                (
+                    "first_names",
+                    models.CharField(
+                        help_text="Tous les prénoms, dans l'ordre de l'état civil.",
+                        max_length=200,
+                        verbose_name="prénoms",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="date de naissance")),
+                (
+                    "birth_place",
+                    models.CharField(max_length=150, verbose_name="commune de naissance"),
+                ),
+                (
+                    "birth_place_code",
+                    models.CharField(
+                        help_text="Né(e) à l'étranger : code INSEE du pays (99xxx).",
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(\\d{5}|2[AB]\\d{3})$",
+                                "Saisissez le code postal ou le code INSEE de la commune de naissance (5 caractères).",
+                                code="invalid_birth_place_code",
+                            )
+                        ],
+                        verbose_name="code postal ou INSEE de la commune de naissance",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="adresse électronique"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\+?[0-9 .-]{10,20}$",
+                                "Saisissez un numéro de téléphone valide (10 chiffres, par exemple 01 23 45 67 89).",
+                                code="invalid_phone",
+                            )
+                        ],
+                        verbose_name="téléphone",
+                    ),
+                ),
+                ("address", models.CharField(max_length=255, verbose_name="adresse")),
+                (
+                    "postcode",
+                    models.CharField(
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{5}$",
+                                "Le code postal doit comporter 5 chiffres.",
+                                code="invalid_postcode",
+                            )
+                        ],
+                        verbose_name="code postal",
+                    ),
+                ),
+                ("city", models.CharField(max_length=100, verbose_name="commune")),
+                (
+                    "highest_diploma_level",
+                    models.CharField(
+                        choices=[
+                            ("none", "Aucun diplôme"),
+                            ("3", "Niveau 3 (CAP, BEP)"),
+                            ("4", "Niveau 4 (baccalauréat)"),
+                            ("5", "Niveau 5 (bac + 2 : BTS, DUT)"),
+                            ("6", "Niveau 6 (bac + 3 ou 4 : licence)"),
+                            ("7", "Niveau 7 (bac + 5 : master, ingénieur)"),
+                            ("8", "Niveau 8 (doctorat)"),
+                        ],
+                        max_length=4,
+                        verbose_name="plus haut niveau de diplôme",
+                    ),
+                ),
+                (
+                    "declares_diploma",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Si oui, une copie du diplôme est à joindre au dossier.",
+                        verbose_name="le candidat est titulaire d'un diplôme",
+                    ),
+                ),
+                ("position_held", models.CharField(max_length=200, verbose_name="poste occupé")),
+                (
+                    "company_entry_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date d'entrée dans l'entreprise"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidates",
+                        to="accounts.establishment",
+                        verbose_name="établissement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidat',
-                'verbose_name_plural': 'candidats',
-                'ordering': ['birth_name', 'first_names'],
+                "verbose_name": "candidat",
+                "verbose_name_plural": "candidats",
+                "ordering": ["birth_name", "first_names"],
             },
         ),
         migrations.CreateModel(
-            name='Dossier',
+            name="Dossier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='numéro')),
-                ('assessor_confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name="choix de l'évaluateur confirmé le")),
-                ('state', django_fsm.FSMField(choices=[('registering', "En cours d'inscription"), ('awaiting_assessment', "En attente d'évaluation"), ('awaiting_jury', 'En attente de jury'), ('validated', 'Validé'), ('partially_validated', 'Partiel'), ('not_validated', 'Non validé')], db_index=True, default='registering', max_length=50, protected=True, verbose_name='statut')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='soumis le')),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='evaluations.assessor', verbose_name='évaluateur habilité')),
-                ('candidate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='dossiers.candidate', verbose_name='candidat')),
-                ('certification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='referentiel.certification', verbose_name='certification')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='créé par')),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='accounts.establishment', verbose_name='établissement')),
-                ('option', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referentiel.certificationoption', verbose_name='option')),
-                ('origin', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='dossiers.dossier', verbose_name="dossier d'origine")),
-                ('training_scheme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referentiel.trainingscheme', verbose_name='dispositif de formation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="numéro"
+                    ),
+                ),
+                (
+                    "assessor_confirmed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="choix de l'évaluateur confirmé le"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("registering", "En cours d'inscription"),
+                            ("awaiting_assessment", "En attente d'évaluation"),
+                            ("awaiting_jury", "En attente de jury"),
+                            ("validated", "Validé"),
+                            ("partially_validated", "Partiel"),
+                            ("not_validated", "Non validé"),
+                        ],
+                        db_index=True,
+                        default="registering",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="créé le"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="soumis le"),
+                ),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dossiers",
+                        to="evaluations.assessor",
+                        verbose_name="évaluateur habilité",
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dossiers",
+                        to="dossiers.candidate",
+                        verbose_name="candidat",
+                    ),
+                ),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dossiers",
+                        to="referentiel.certification",
+                        verbose_name="certification",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="créé par",
+                    ),
+                ),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dossiers",
+                        to="accounts.establishment",
+                        verbose_name="établissement",
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referentiel.certificationoption",
+                        verbose_name="option",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="copies",
+                        to="dossiers.dossier",
+                        verbose_name="dossier d'origine",
+                    ),
+                ),
+                (
+                    "training_scheme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referentiel.trainingscheme",
+                        verbose_name="dispositif de formation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dossier candidat',
-                'verbose_name_plural': 'dossiers candidats',
-                'ordering': ['-created_at'],
+                "verbose_name": "dossier candidat",
+                "verbose_name_plural": "dossiers candidats",
+                "ordering": ["-created_at"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('diploma', 'Diplôme obtenu (copie)'), ('other', 'Autre pièce')], max_length=10, verbose_name='type de pièce')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('file', models.FileField(max_length=200, upload_to=ecertif.core.uploads.generated_name, verbose_name='fichier')),
-                ('original_name', models.CharField(max_length=200, verbose_name="nom d'origine")),
-                ('content_type', models.CharField(max_length=50, verbose_name='type de contenu')),
-                ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='déposé le')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='déposé par')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='dossiers.dossier', verbose_name='dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("diploma", "Diplôme obtenu (copie)"), ("other", "Autre pièce")],
+                        max_length=10,
+                        verbose_name="type de pièce",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=ecertif.core.uploads.generated_name,
+                        verbose_name="fichier",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="nom d'origine")),
+                ("content_type", models.CharField(max_length=50, verbose_name="type de contenu")),
+                ("size", models.PositiveIntegerField(verbose_name="taille (octets)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="empreinte SHA-256")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="déposé le")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="déposé par",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="dossiers.dossier",
+                        verbose_name="dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pièce jointe',
-                'verbose_name_plural': 'pièces jointes',
-                'ordering': ['uploaded_at'],
+                "verbose_name": "pièce jointe",
+                "verbose_name_plural": "pièces jointes",
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='DossierTransition',
+            name="DossierTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, max_length=30, verbose_name='statut de départ')),
-                ('target', models.CharField(choices=[('registering', "En cours d'inscription"), ('awaiting_assessment', "En attente d'évaluation"), ('awaiting_jury', 'En attente de jury'), ('validated', 'Validé'), ('partially_validated', 'Partiel'), ('not_validated', 'Non validé')], max_length=30, verbose_name='nouveau statut')),
-                ('transition', models.CharField(max_length=30, verbose_name='action')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='le')),
-                ('reason', models.TextField(blank=True, verbose_name='motif')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='dossiers.dossier', verbose_name='dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=30, verbose_name="statut de départ"),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("registering", "En cours d'inscription"),
+                            ("awaiting_assessment", "En attente d'évaluation"),
+                            ("awaiting_jury", "En attente de jury"),
+                            ("validated", "Validé"),
+                            ("partially_validated", "Partiel"),
+                            ("not_validated", "Non validé"),
+                        ],
+                        max_length=30,
+                        verbose_name="nouveau statut",
+                    ),
+                ),
+                ("transition", models.CharField(max_length=30, verbose_name="action")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="le")),
+                ("reason", models.TextField(blank=True, verbose_name="motif")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="dossiers.dossier",
+                        verbose_name="dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historique du dossier',
-                'verbose_name_plural': 'historique des dossiers',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "historique du dossier",
+                "verbose_name_plural": "historique des dossiers",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingProvider',
+            name="TrainingProvider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='raison sociale')),
-                ('siret', models.CharField(blank=True, db_index=True, max_length=14, validators=[ecertif.accounts.siret.validate_siret], verbose_name='SIRET')),
-                ('nda_number', models.CharField(blank=True, max_length=11, validators=[django.core.validators.RegexValidator('^\\d{11}$', "Le numéro de déclaration d'activité comporte 11 chiffres.", code='invalid_nda')], verbose_name="numéro de déclaration d'activité")),
-                ('city', models.CharField(max_length=100, verbose_name='commune')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="raison sociale")),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=14,
+                        validators=[ecertif.accounts.siret.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "nda_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{11}$",
+                                "Le numéro de déclaration d'activité comporte 11 chiffres.",
+                                code="invalid_nda",
+                            )
+                        ],
+                        verbose_name="numéro de déclaration d'activité",
+                    ),
+                ),
+                ("city", models.CharField(max_length=100, verbose_name="commune")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
             ],
             options={
-                'verbose_name': 'organisme de formation',
-                'verbose_name_plural': 'organismes de formation',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('siret', ''), _negated=True), fields=('siret',), name='unique_provider_siret')],
+                "verbose_name": "organisme de formation",
+                "verbose_name_plural": "organismes de formation",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("siret", ""), _negated=True),
+                        fields=("siret",),
+                        name="unique_provider_siret",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='dossier',
-            name='provider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='dossiers.trainingprovider', verbose_name='organisme de formation'),
+            model_name="dossier",
+            name="provider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dossiers",
+                to="dossiers.trainingprovider",
+                verbose_name="organisme de formation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(fields=['establishment', 'state', '-created_at'], name='dossiers_do_establi_af1a8a_idx'),
+            model_name="dossier",
+            index=models.Index(
+                fields=["establishment", "state", "-created_at"],
+                name="dossiers_do_establi_af1a8a_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(fields=['assessor', 'state'], name='dossiers_do_assesso_c6ec86_idx'),
+            model_name="dossier",
+            index=models.Index(fields=["assessor", "state"], name="dossiers_do_assesso_c6ec86_idx"),
         ),
     ]

@@ -3,7 +3,15 @@ from django.contrib.auth.models import Group, Permission
 from .enums import SECRETARIAT_GROUP
 
 # The secretariat manages every model of these apps from the admin.
-SECRETARIAT_APPS = ["accounts", "mail", "notifications", "referentiel", "dossiers", "evaluations", "jurys"]
+SECRETARIAT_APPS = [
+    "accounts",
+    "mail",
+    "notifications",
+    "referentiel",
+    "dossiers",
+    "evaluations",
+    "jurys",
+]
 
 
 def ensure_secretariat_group():

@@ -165,6 +165,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="e-Certif <ne-pas-repondre@ecertif.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env("SECRETARIAT_EMAIL", default="secretariat-cqp@ecertif.fr")
+
+
 def mailers_from_url(url):
     """MAILERS (Django 6.1) from one URL: smtp://user:password@host:587, consolemail://…"""
     config = environ.Env.email_url_config(url)

@@ -9,7 +9,7 @@ from dossiers.enums import AttachmentKind, DossierState, Transition
 from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier, DossierTransition
 from ecertif.notifications.models import Notification
-from tests.factories.dossiers import AttachmentFactory, DossierFactory
+from tests.factories.dossiers import AttachmentFactory
 from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 # Playwright's sync API keeps an event loop running in the test thread, where the ORM also runs.
@@ -22,6 +21,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path("/tmp/ecertif-screens")
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started once the test database exists.
+
+    Session fixtures come before the function-scoped `transactional_db`, so the plain
+    `live_server` would start first and miss SQLite's in-memory test database: each request
+    thread would then open its own connection, which is never closed (ResourceWarning).
+    """
+    return live_server
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +73,7 @@ def demo_data(transactional_db):
     from ecertif.core.demo import seed_demo
 
     call_command("loaddata", "referentiel", verbosity=0)
-    users = seed_demo()
-    # allauth's login rate limits count in the cache, which outlives each test.
-    cache.clear()
-    return users
+    return seed_demo()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from dossiers.enums import AttachmentKind, Civility, DiplomaLevel, DossierState
 from dossiers.models import Attachment, Candidate, Dossier, TrainingProvider
 from dossiers.services import next_dossier_number
 from tests.factories.accounts import EstablishmentFactory, UserFactory
-from tests.factories.evaluations import AccreditationFactory, AssessorFactory
+from tests.factories.evaluations import AccreditationFactory
 from tests.factories.referentiel import CertificationFactory, TrainingSchemeFactory
 
 MINIMAL_PDF = (

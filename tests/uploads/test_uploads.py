@@ -416,6 +416,8 @@ def field_file(storage, name):
     return FieldFile(None, FileField(storage=storage), name)
 
 
+# response.close() sends request_finished, which touches the database connection.
+@pytest.mark.django_db
 def test_private_file_response_attachment_with_download_name(storage):
     data = make_pdf()
     name = storage.save("prive/2026/11/abc.pdf", io.BytesIO(data))
@@ -435,6 +437,8 @@ def test_private_file_response_attachment_with_download_name(storage):
     response.close()
 
 
+# response.close() sends request_finished, which touches the database connection.
+@pytest.mark.django_db
 def test_private_file_response_ascii_download_name(storage):
     name = storage.save("prive/x.png", io.BytesIO(make_image("PNG")))
 
@@ -446,6 +450,8 @@ def test_private_file_response_ascii_download_name(storage):
     assert response["Content-Disposition"] == 'attachment; filename="scan.png"'
 
 
+# response.close() sends request_finished, which touches the database connection.
+@pytest.mark.django_db
 def test_private_file_response_accepts_plain_file(storage):
     name = storage.save("prive/x.pdf", io.BytesIO(b"%PDF-1.4"))
 

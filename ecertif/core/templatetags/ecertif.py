@@ -1,3 +1,4 @@
+import rules
 from django import template
 
 register = template.Library()
@@ -27,3 +28,15 @@ def bootstrap(field):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, perm, obj):
+    """`{% can "dossiers.submit_dossier" dossier as can_submit %}`: the same rules predicate as
+    views and services (unlike `user.has_perm`, a superuser gets no blanket yes)."""
+    return rules.has_perm(perm, context["request"].user, obj)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
