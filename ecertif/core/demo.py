@@ -10,7 +10,10 @@ from ecertif.accounts.models import EmployerMembership, Establishment
 from evaluations.models import Accreditation, Assessor
 from jurys.enums import College
 from jurys.models import JuryMember
-from referentiel.models import Certification
+from dossiers import services as dossier_services
+from dossiers.enums import Civility, DiplomaLevel
+from dossiers.models import Candidate, Dossier, TrainingProvider
+from referentiel.models import Certification, TrainingScheme
 
 DEMO_PASSWORD = "demo-ecertif-2026"
 
@@ -97,4 +100,100 @@ def seed_demo(*, today=None):
         JuryMember.objects.get_or_create(
             user=users[key], defaults={"college": college, "organisation": organisation}
         )
+    _seed_dossiers(users, certifications)
     return users
+
+
+CANDIDATES = [
+    # establishment index, civility, birth name, first names, birth date, place, code, position
+    (
+        0,
+        Civility.MADAME,
+        "Lambert",
+        "Chloé Marie",
+        (1994, 3, 14),
+        "Villeurbanne",
+        "69100",
+        "Opératrice de fabrication",
+    ),
+    (
+        0,
+        Civility.MONSIEUR,
+        "Nguyen",
+        "Thomas",
+        (1989, 11, 2),
+        "Lyon",
+        "69003",
+        "Conducteur d'équipement",
+    ),
+    (
+        1,
+        Civility.MONSIEUR,
+        "Girard",
+        "Hugo",
+        (1997, 6, 21),
+        "Le Havre",
+        "76600",
+        "Technicien de maintenance",
+    ),
+    (1, Civility.MADAME, "Fontaine", "Inès", (1991, 1, 9), "Rouen", "76000", "Agent logistique"),
+]
+
+
+def _candidate(establishment, spec):
+    _index, civility, birth_name, first_names, born, place, code, position = spec
+    candidate, _ = Candidate.objects.get_or_create(
+        establishment=establishment,
+        birth_name=birth_name,
+        first_names=first_names,
+        defaults={
+            "civility": civility,
+            "birth_date": datetime.date(*born),
+            "birth_place": place,
+            "birth_place_code": code,
+            "address": "10 rue de la République",
+            "postcode": establishment.postcode,
+            "city": establishment.city,
+            "highest_diploma_level": DiplomaLevel.LEVEL_4,
+            "position_held": position,
+            "company_entry_date": datetime.date(2021, 9, 1),
+        },
+    )
+    return candidate
+
+
+def _seed_dossiers(users, certifications):
+    """Per employer: one dossier being registered, one submitted to its assessor."""
+    if not certifications or Dossier.objects.exists():
+        return
+    scheme = TrainingScheme.objects.order_by("position").first()
+    provider, _ = TrainingProvider.objects.get_or_create(
+        name="Institut des Métiers de la Chimie", defaults={"city": "Lyon"}
+    )
+    plans = [
+        ("employer", "assessor", certifications[0]),
+        ("employer2", "assessor2", certifications[10]),
+    ]
+    for index, (employer_key, assessor_key, certification) in enumerate(plans):
+        employer = users[employer_key]
+        establishment = employer.membership.establishment
+        assessor = users[assessor_key].assessor_profile
+        specs = [spec for spec in CANDIDATES if spec[0] == index]
+        # A dossier still being registered: the assessor is not confirmed yet.
+        draft = dossier_services.dossier_create(
+            establishment=establishment, certification=certification, by=employer
+        )
+        dossier_services.dossier_update(dossier=draft, by=employer, training_scheme=scheme)
+        draft.candidate = _candidate(establishment, specs[0])
+        draft.save(update_fields=["candidate"])
+        # A complete dossier, submitted: it waits for its assessment.
+        submitted = dossier_services.dossier_create(
+            establishment=establishment, certification=certification, by=employer
+        )
+        dossier_services.dossier_update(
+            dossier=submitted, by=employer, training_scheme=scheme, provider=provider
+        )
+        submitted.candidate = _candidate(establishment, specs[1])
+        submitted.save(update_fields=["candidate"])
+        dossier_services.assessor_confirm(dossier=submitted, by=employer, assessor=assessor)
+        dossier_services.dossier_submit(dossier=submitted, by=employer)

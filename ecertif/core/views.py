@@ -1,5 +1,8 @@
+from django.db.models import Count
 from django.shortcuts import render
 
+from dossiers.enums import STATE_BADGES, DossierState
+from dossiers.selectors import dossiers_for
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
 
@@ -9,17 +12,34 @@ HOME_TEMPLATES = {
     Role.ASSESSOR: "home/assessor.html",
     Role.EMPLOYER: "home/employer.html",
 }
+TODO_SIZE = 10
+
+
+def _state_counts(queryset):
+    """[(state, label, badge, count)] for every state, zeros included, in one query."""
+    counts = dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
+    return [(s.value, s.label, STATE_BADGES[s], counts.get(s.value, 0)) for s in DossierState]
 
 
 def home(request):
     """Each role's home page is the list of what waits for that person."""
     role = request.role
     context = {}
+    dossiers = dossiers_for(request.user)
     if role == Role.SECRETARIAT:
         pending = AccountRequest.objects.filter(status=AccountRequestStatus.PENDING)
-        context["pending_requests"] = pending.order_by("created_at")[:10]
+        context["pending_requests"] = pending.order_by("created_at")[:TODO_SIZE]
         context["pending_requests_count"] = pending.count()
+        context["state_counts"] = _state_counts(dossiers)
     elif role == Role.EMPLOYER:
         context["establishment"] = request.user.membership.establishment
+        context["state_counts"] = _state_counts(dossiers)
+        context["todo"] = dossiers.filter(state=DossierState.REGISTERING).order_by("-updated_at")[
+            :TODO_SIZE
+        ]
+    elif role == Role.ASSESSOR:
+        context["todo"] = dossiers.filter(
+            assessor=request.user.assessor_profile, state=DossierState.AWAITING_ASSESSMENT
+        ).order_by("submitted_at")[:TODO_SIZE]
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
     return render(request, template, context)

@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
+from dossiers.enums import DossierState
+from dossiers.models import Candidate, Dossier
 from ecertif.accounts.models import EmployerMembership, Establishment
 from ecertif.core.demo import ACCOUNTS, DEMO_PASSWORD
 from ecertif.core.roles import roles_for
@@ -9,7 +11,16 @@ from evaluations.models import Accreditation, Assessor
 from jurys.models import JuryMember
 from referentiel.models import Certification
 
-MODELS = [get_user_model(), Establishment, EmployerMembership, Assessor, Accreditation, JuryMember]
+MODELS = [
+    get_user_model(),
+    Establishment,
+    EmployerMembership,
+    Assessor,
+    Accreditation,
+    JuryMember,
+    Candidate,
+    Dossier,
+]
 
 
 def _counts():
@@ -29,7 +40,16 @@ def test_seed_demo_twice_same_counts(capsys):
         "Assessor": 2,
         "Accreditation": 2,
         "JuryMember": 2,
+        "Candidate": 4,
+        "Dossier": 4,
     }
+    for email in ["employeur@demo.ecertif.fr", "employeur2@demo.ecertif.fr"]:
+        states = sorted(
+            Dossier.objects.filter(establishment__memberships__user__email=email).values_list(
+                "state", flat=True
+            )
+        )
+        assert states == [DossierState.AWAITING_ASSESSMENT, DossierState.REGISTERING]
     assert Certification.objects.count() == 16
     out = capsys.readouterr().out
     assert f"Mot de passe de tous les comptes : {DEMO_PASSWORD}" in out

@@ -1,13 +1,9 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
 
-import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-
-# Playwright's sync API keeps an event loop running in the test thread, where the ORM also runs.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling out to a closed network.
@@ -34,15 +30,20 @@ def live_server(django_db_setup, live_server):
     return live_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Headless Chromium for the tests of this package, stopped once they are done."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"{CHROMIUM} absent : installez le paquet Debian chromium (apt-get install chromium)"
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # While Playwright's sync API runs, an event loop stays running in the test thread, where the
+    # ORM refuses to work unless allowed. Only here: the other tests and their subprocesses
+    # (check --deploy fails with this variable set) keep Django's async-safety check.
+    with pytest.MonkeyPatch.context() as monkeypatch, sync_playwright() as playwright:
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

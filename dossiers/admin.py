@@ -1,0 +1,155 @@
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+
+from . import services
+from .exceptions import DossierActionError
+from .models import Attachment, Candidate, Dossier, DossierTransition, TrainingProvider
+
+
+class TransitionInline(admin.TabularInline):
+    model = DossierTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "transition", "source", "target", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    can_delete = False
+    fields = [
+        "kind",
+        "label",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+# Transitions offered in the admin: (slug, label, service, needs a reason).
+ADMIN_TRANSITIONS = {
+    "return_for_completion": (
+        "Renvoyer à l'employeur pour complément",
+        services.dossier_return_for_completion,
+        True,
+    ),
+}
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ["number", "candidate", "certification", "establishment", "state", "created_at"]
+    list_filter = ["state", "certification", "training_scheme", "establishment__region"]
+    list_select_related = ["candidate", "certification", "establishment"]
+    search_fields = [
+        "number",
+        "candidate__birth_name",
+        "candidate__usage_name",
+        "candidate__first_names",
+        "establishment__name",
+        "establishment__siret",
+    ]
+    date_hierarchy = "created_at"
+    readonly_fields = ["number", "state", "created_by", "created_at", "submitted_at", "origin"]
+    autocomplete_fields = ["candidate", "provider", "assessor"]
+    inlines = [AttachmentInline, TransitionInline]
+    change_form_template = "admin/dossiers/dossier/change_form.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing but a registering dossier is deleted, by its employer
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/<slug:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="dossiers_dossier_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "admin_transitions": ADMIN_TRANSITIONS}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, pk, name):
+        dossier = get_object_or_404(Dossier, pk=pk)
+        if name not in ADMIN_TRANSITIONS:
+            messages.error(request, "Action inconnue.")
+            return redirect(reverse("admin:dossiers_dossier_change", args=[pk]))
+        label, service, needs_reason = ADMIN_TRANSITIONS[name]
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and (not needs_reason or form.is_valid()):
+            kwargs = {"reason": form.cleaned_data["reason"]} if needs_reason else {}
+            try:
+                service(dossier=dossier, by=request.user, **kwargs)
+            except DossierActionError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, f"{label} : fait pour le dossier {dossier.number}.")
+            return redirect(reverse("admin:dossiers_dossier_change", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/dossiers/dossier/transition.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{label} — {dossier.number}",
+                "dossier": dossier,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["birth_name", "first_names", "birth_date", "establishment"]
+    list_select_related = ["establishment"]
+    search_fields = ["birth_name", "usage_name", "first_names", "email"]
+
+
+@admin.register(TrainingProvider)
+class TrainingProviderAdmin(ImportExportModelAdmin):
+    formats = [XLSX, CSV]
+    list_display = ["name", "siret", "nda_number", "city"]
+    search_fields = ["name", "siret", "city"]
+
+
+@admin.register(DossierTransition)
+class DossierTransitionAdmin(admin.ModelAdmin):
+    list_display = ["at", "dossier", "transition", "source", "target", "actor"]
+    list_filter = ["transition", "target"]
+    list_select_related = ["dossier", "actor"]
+    search_fields = ["dossier__number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
