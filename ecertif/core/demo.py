@@ -5,14 +5,14 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from dossiers import services as dossier_services
+from dossiers.enums import Civility, DiplomaLevel
+from dossiers.models import Candidate, Dossier, TrainingProvider
 from ecertif.accounts.groups import ensure_secretariat_group
 from ecertif.accounts.models import EmployerMembership, Establishment
 from evaluations.models import Accreditation, Assessor
 from jurys.enums import College
 from jurys.models import JuryMember
-from dossiers import services as dossier_services
-from dossiers.enums import Civility, DiplomaLevel
-from dossiers.models import Candidate, Dossier, TrainingProvider
 from referentiel.models import Certification, TrainingScheme
 
 DEMO_PASSWORD = "demo-ecertif-2026"
