@@ -15,7 +15,7 @@ class TransitionInline(admin.TabularInline):
     model = DossierTransition
     extra = 0
     can_delete = False
-    fields = ["at", "transition", "source", "target", "actor", "reason"]
+    fields = ["at", "transition_label", "source_label", "target_label", "actor", "reason"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -140,7 +140,7 @@ class TrainingProviderAdmin(ImportExportModelAdmin):
 
 @admin.register(DossierTransition)
 class DossierTransitionAdmin(admin.ModelAdmin):
-    list_display = ["at", "dossier", "transition", "source", "target", "actor"]
+    list_display = ["at", "dossier", "transition_label", "source_label", "target_label", "actor"]
     list_filter = ["transition", "target"]
     list_select_related = ["dossier", "actor"]
     search_fields = ["dossier__number"]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from evaluations.selectors import accredited_assessors
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
-from .enums import AttachmentKind, DossierState
+from .enums import AttachmentKind, Civility, DossierState
 from .models import Candidate, TrainingProvider
 
 REQUIRED = {"required": "Ce champ est obligatoire."}
@@ -52,6 +52,7 @@ class SchemeForm(forms.Form):
         label="Dispositif de formation",
         queryset=TrainingScheme.objects.filter(active=True),
         widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={**REQUIRED, "invalid_choice": "Choisissez un dispositif de la liste."},
     )
 
@@ -88,6 +89,8 @@ class CandidateForm(forms.ModelForm):
         for field in self.fields.values():
             field.error_messages.setdefault("required", REQUIRED["required"])
             field.error_messages["required"] = REQUIRED["required"]
+        # Radio buttons: no blank « choose » entry.
+        self.fields["civility"].choices = Civility.choices
         self.fields["birth_date"].error_messages["invalid"] = "Saisissez une date valide."
         self.fields["company_entry_date"].error_messages["invalid"] = "Saisissez une date valide."
         self.fields["email"].error_messages["invalid"] = (
@@ -173,6 +176,7 @@ class AssessorForm(forms.Form):
         label="Évaluateur habilité CPNE",
         queryset=None,
         widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={
             "required": "Choisissez l'évaluateur habilité.",
             "invalid_choice": "Cet évaluateur n'est pas habilité pour cette certification.",

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib import admin
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.timezone import localtime
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from ecertif.accounts.models import phone_validator, postcode_validator
@@ -8,7 +10,7 @@ from ecertif.accounts.siret import validate_siret
 from ecertif.core.uploads import generated_name
 
 from . import guards
-from .enums import AttachmentKind, Civility, DiplomaLevel, DossierState
+from .enums import AttachmentKind, Civility, DiplomaLevel, DossierState, Transition
 from .rules import can_return, can_submit
 
 birth_place_code_validator = RegexValidator(
@@ -288,7 +290,7 @@ class DossierTransition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.dossier} : {self.transition} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.dossier} : {self.transition_label} ({localtime(self.at):%d/%m/%Y %H:%M})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -296,17 +298,18 @@ class DossierTransition(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    @admin.display(description="statut de départ")
     def source_label(self):
         return DossierState(self.source).label if self.source else ""
 
     @property
+    @admin.display(description="nouveau statut")
     def target_label(self):
         return DossierState(self.target).label
 
     @property
+    @admin.display(description="action")
     def transition_label(self):
-        from .enums import Transition
-
         try:
             return Transition(self.transition).label
         except ValueError:

@@ -55,11 +55,6 @@ def test_login_wrong_password_shows_error_and_stays(page, live_server, demo_data
     expect(page.get_by_role("heading", level=1)).to_have_text("Connexion à e-Certif")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="htmx injecte un <style> sans nonce : base.html doit déclarer "
-    '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false}\'>',
-)
 def test_login_and_home_pages_have_no_csp_violation(page, console_messages, live_server, demo_data):
     page.goto(live_server.url + LOGIN_PATH)
     page.wait_for_load_state("networkidle")
