@@ -8,10 +8,11 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from ecertif.accounts.models import phone_validator, postcode_validator
 from ecertif.accounts.siret import validate_siret
 from ecertif.core.uploads import generated_name
+from evaluations.guards import can_be_completed
 
 from . import guards
 from .enums import AttachmentKind, Civility, DiplomaLevel, DossierState, Transition
-from .rules import can_return, can_submit
+from .rules import can_complete, can_return, can_submit
 
 birth_place_code_validator = RegexValidator(
     r"^(\d{5}|2[AB]\d{3})$",
@@ -235,6 +236,16 @@ class Dossier(FSMModelMixin, models.Model):
     )
     def return_for_completion(self):
         self.assessor_confirmed_at = None
+
+    @transition(
+        field=state,
+        source=DossierState.AWAITING_ASSESSMENT,
+        target=DossierState.AWAITING_JURY,
+        conditions=[can_be_completed],
+        permission=can_complete,
+    )
+    def complete_assessment(self):
+        """Stamps nothing on the dossier: the service closes the assessment itself."""
 
 
 class Attachment(models.Model):

@@ -45,10 +45,19 @@ rules.add_perm("dossiers.submit_dossier", can_edit)
 rules.add_perm("dossiers.return_dossier", can_return_predicate)
 rules.add_perm("dossiers.add_attachment", can_edit)
 rules.add_perm("dossiers.view_attachment", can_view)
+rules.add_perm("dossiers.complete_assessment", is_assigned_assessor & is_awaiting_assessment)
+# The assessment: written by the assigned assessor while it is open, read by every reader of
+# the dossier once submitted.
+rules.add_perm("evaluations.change_assessment", is_assigned_assessor & is_awaiting_assessment)
+rules.add_perm("evaluations.view_assessment", can_view & is_submitted)
 
 
 def can_submit(instance, user):
     return rules.has_perm("dossiers.submit_dossier", user, instance)
+
+
+def can_complete(instance, user):
+    return rules.has_perm("dossiers.complete_assessment", user, instance)
 
 
 def can_return(instance, user):

@@ -15,6 +15,7 @@ from . import guards
 from .enums import DossierState, Transition
 from .exceptions import ALREADY_MOVED, NOT_ALLOWED, NOT_EDITABLE, DossierActionError
 from .models import Attachment, Dossier, DossierNumberSequence, DossierTransition
+from .signals import dossier_submitted
 
 
 def next_dossier_number(*, year=None):
@@ -212,6 +213,7 @@ def dossier_submit(*, dossier, by):
         locked.submit(at=timezone.now())
         locked.save()
         _record(dossier=locked, source=source, transition=Transition.SUBMIT, by=by)
+        dossier_submitted.send(sender=Dossier, dossier=locked)
         assessor_user = locked.assessor.user
         link = reverse("dossiers:detail", args=[locked.pk])
         notify(

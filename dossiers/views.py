@@ -106,6 +106,12 @@ def dossier_detail(request, pk):
             "can_delete": rules.has_perm("dossiers.delete_dossier", request.user, dossier),
             "can_duplicate": rules.has_perm("dossiers.duplicate_dossier", request.user, dossier),
             "can_return": rules.has_perm("dossiers.return_dossier", request.user, dossier),
+            "can_view_assessment": rules.has_perm(
+                "evaluations.view_assessment", request.user, dossier
+            ),
+            "can_write_assessment": rules.has_perm(
+                "evaluations.change_assessment", request.user, dossier
+            ),
             "missing": submit_missing(dossier) if can_edit else [],
             "resume": resume_step(dossier) if can_edit else None,
         },

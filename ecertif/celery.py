@@ -11,6 +11,10 @@ app.autodiscover_tasks()
 
 # Static schedule: django-celery-beat does not support Django 6.1 yet.
 app.conf.beat_schedule = {
+    "evaluations-invitation-reminders": {
+        "task": "evaluations.send_invitation_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "mail-retry-pending": {
         "task": "mail.retry_pending",
         "schedule": crontab(minute="*/10"),

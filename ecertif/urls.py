@@ -18,6 +18,8 @@ urlpatterns = [
     path("referentiel/", include("referentiel.urls")),
     path("notifications/", include("ecertif.notifications.urls")),
     path("dossiers/", include("dossiers.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("evaluation-metier/", include("evaluations.workplace_urls")),
     path("admin/", admin.site.urls),
 ]
 

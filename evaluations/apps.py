@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = "Évaluations"
+
+    def ready(self):
+        from dossiers.signals import dossier_submitted
+
+        from .receivers import open_assessment_on_submit
+
+        dossier_submitted.connect(open_assessment_on_submit, dispatch_uid="open_assessment")

@@ -20,6 +20,8 @@ PUBLIC_URL_NAMES = {
     "account_logout",
     "accounts:request_create",
     "accounts:request_done",
+    "workplace:enter",
+    "workplace:page",
 }
 SAMPLE_VALUES = {"int": "1", "slug": "exemple", "str": "exemple", "path": "exemple", "uuid": ""}
 
