@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from ecertif.core.files import private_file_response
 
 from . import services
-from .enums import STATE_BADGES, WIZARD_STEPS, WizardStep
-from .exceptions import DossierActionError
+from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, WizardStep
+from .exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from .forms import (
     SORTS,
     AssessorForm,
@@ -25,6 +25,7 @@ from .forms import (
     SchemeForm,
 )
 from .guards import submit_missing
+from .rules import is_assigned_assessor, is_secretariat
 from .selectors import dossiers_for
 from .wizard import next_step, previous_step, resume_step, step_status
 
@@ -303,7 +304,17 @@ def dossier_submit(request, pk):
 
 
 def dossier_return(request, pk):
-    dossier = _get_dossier(request, pk, "dossiers.return_dossier")
+    dossier = _get_dossier(request, pk)
+    if not rules.has_perm("dossiers.return_dossier", request.user, dossier):
+        if (
+            dossier.state != DossierState.AWAITING_ASSESSMENT
+            and dossier.submitted_at is not None
+            and (is_assigned_assessor | is_secretariat)(request.user, dossier)
+        ):
+            # The page was opened before someone else moved the dossier.
+            messages.error(request, ALREADY_MOVED)
+            return redirect("dossiers:detail", pk=dossier.pk)
+        raise PermissionDenied
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,7 +332,10 @@ def dossier_return(request, pk):
 def dossier_delete(request, pk):
     dossier = _get_dossier(request, pk)
     if not rules.has_perm("dossiers.delete_dossier", request.user, dossier):
-        messages.error(request, "Seul un dossier en cours d'inscription peut être supprimé.")
+        if dossier.state != DossierState.REGISTERING:
+            messages.error(request, "Seul un dossier en cours d'inscription peut être supprimé.")
+        else:
+            messages.error(request, NOT_ALLOWED)
         return redirect("dossiers:detail", pk=dossier.pk)
     if request.method == "POST":
         try:

@@ -2,7 +2,13 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from .models import Accreditation, Assessor
+from .models import (
+    Accreditation,
+    Assessment,
+    Assessor,
+    CompetenceResult,
+    WorkplaceAssessorInvitation,
+)
 
 
 class AccreditationInline(admin.TabularInline):
@@ -19,3 +25,72 @@ class AssessorAdmin(ImportExportModelAdmin):
     search_fields = ["accreditation_number", "user__email", "user__last_name", "organisation"]
     autocomplete_fields = ["user"]
     inlines = [AccreditationInline]
+
+
+class CompetenceResultInline(admin.TabularInline):
+    model = CompetenceResult
+    extra = 0
+    can_delete = False
+    fields = ["competence", "result", "comment", "workplace_observation"]
+    readonly_fields = ["competence"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InvitationInline(admin.TabularInline):
+    model = WorkplaceAssessorInvitation
+    extra = 0
+    can_delete = False
+    # The token hash is never shown: a new link is sent from the assessor's page.
+    fields = ["name", "email", "function", "sent_at", "expires_at", "observations_submitted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["dossier", "assessor", "created_at", "completed_at"]
+    list_filter = ["completed_at"]
+    list_select_related = ["dossier", "assessor__user"]
+    search_fields = ["dossier__number", "dossier__candidate__birth_name", "assessor__user__email"]
+    readonly_fields = ["dossier", "assessor", "created_at", "completed_at", "guide_sha256"]
+    exclude = ["guide_content_type", "guide_size"]
+    inlines = [InvitationInline, CompetenceResultInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkplaceAssessorInvitation)
+class WorkplaceAssessorInvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "assessment",
+        "sent_at",
+        "observations_submitted_at",
+        "revoked_at",
+    ]
+    list_select_related = ["assessment__dossier"]
+    search_fields = ["name", "email", "assessment__dossier__number"]
+    exclude = ["token_hash"]
+    readonly_fields = [
+        "assessment",
+        "created_by",
+        "sent_at",
+        "expires_at",
+        "observations_submitted_at",
+        "reminder_sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

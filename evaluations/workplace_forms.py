@@ -63,6 +63,4 @@ class WorkplaceObservationsForm(forms.Form):
 
     def observations(self):
         """{result pk: text}, the shape `workplace_observations_save` expects."""
-        return {
-            result.pk: self.cleaned_data[self.field_name(result)] for result in self.results
-        }
+        return {result.pk: self.cleaned_data[self.field_name(result)] for result in self.results}

@@ -1,15 +1,20 @@
 """Demo data (SPEC §12): idempotent, every account shares the documented demo password."""
 
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
+from pypdf import PdfWriter
 
 from dossiers import services as dossier_services
 from dossiers.enums import Civility, DiplomaLevel
 from dossiers.models import Candidate, Dossier, TrainingProvider
 from ecertif.accounts.groups import ensure_secretariat_group
 from ecertif.accounts.models import EmployerMembership, Establishment
+from evaluations import services as evaluation_services
+from evaluations.enums import ResultChoice
 from evaluations.models import Accreditation, Assessor
 from jurys.enums import College
 from jurys.models import JuryMember
@@ -104,8 +109,8 @@ def seed_demo(*, today=None):
     return users
 
 
+# establishment index, civility, birth name, first names, birth date, place, code, position
 CANDIDATES = [
-    # establishment index, civility, birth name, first names, birth date, place, code, position
     (
         0,
         Civility.MADAME,
@@ -114,29 +119,15 @@ CANDIDATES = [
         (1994, 3, 14),
         "Villeurbanne",
         "69100",
-        "Opératrice de fabrication",
+        "Opératrice",
     ),
-    (
-        0,
-        Civility.MONSIEUR,
-        "Nguyen",
-        "Thomas",
-        (1989, 11, 2),
-        "Lyon",
-        "69003",
-        "Conducteur d'équipement",
-    ),
-    (
-        1,
-        Civility.MONSIEUR,
-        "Girard",
-        "Hugo",
-        (1997, 6, 21),
-        "Le Havre",
-        "76600",
-        "Technicien de maintenance",
-    ),
+    (0, Civility.MONSIEUR, "Nguyen", "Thomas", (1989, 11, 2), "Lyon", "69003", "Conducteur"),
+    (0, Civility.MADAME, "Roussel", "Léa", (1996, 8, 30), "Vénissieux", "69200", "Opératrice"),
+    (0, Civility.MONSIEUR, "Da Silva", "Rafael", (1985, 5, 17), "Lyon", "69007", "Opérateur"),
+    (1, Civility.MONSIEUR, "Girard", "Hugo", (1997, 6, 21), "Le Havre", "76600", "Technicien"),
     (1, Civility.MADAME, "Fontaine", "Inès", (1991, 1, 9), "Rouen", "76000", "Agent logistique"),
+    (1, Civility.MONSIEUR, "Lefebvre", "Antoine", (1993, 12, 3), "Fécamp", "76400", "Technicien"),
+    (1, Civility.MADAME, "Marchand", "Sarah", (1990, 2, 25), "Dieppe", "76200", "Cariste"),
 ]
 
 
@@ -197,3 +188,72 @@ def _seed_dossiers(users, certifications):
         submitted.save(update_fields=["candidate"])
         dossier_services.assessor_confirm(dossier=submitted, by=employer, assessor=assessor)
         dossier_services.dossier_submit(dossier=submitted, by=employer)
+        # An assessment in progress, and one closed: the dossier waits for a jury.
+        in_progress = _submitted(establishment, employer, assessor, certification, specs[2], scheme)
+        _assess(in_progress, complete=False)
+        evaluated = _submitted(establishment, employer, assessor, certification, specs[3], scheme)
+        _assess(evaluated, complete=True)
+
+
+def _submitted(establishment, employer, assessor, certification, spec, scheme):
+    dossier = dossier_services.dossier_create(
+        establishment=establishment, certification=certification, by=employer
+    )
+    dossier_services.dossier_update(dossier=dossier, by=employer, training_scheme=scheme)
+    dossier.candidate = _candidate(establishment, spec)
+    dossier.save(update_fields=["candidate"])
+    dossier_services.assessor_confirm(dossier=dossier, by=employer, assessor=assessor)
+    return dossier_services.dossier_submit(dossier=dossier, by=employer)
+
+
+def _demo_pdf():
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return ContentFile(buffer.getvalue(), name="outil-4-scanne.pdf")
+
+
+def _assess(dossier, *, complete):
+    """Invitation sent; some results (in progress) or everything and closed."""
+    assessment = dossier.assessment
+    user = assessment.assessor.user
+    invitation, _token = evaluation_services.invitation_create(
+        assessment=assessment,
+        by=user,
+        name="Marc Dubois",
+        email="marc.dubois@exemple.fr",
+        function="Chef d'équipe fabrication",
+    )
+    rows = list(assessment.results.select_related("competence"))
+    if complete:
+        evaluation_services.workplace_observations_save(
+            invitation=invitation,
+            observations={r.pk: "Travail soigné, consignes de sécurité respectées." for r in rows},
+            general_observation="Candidat impliqué et autonome.",
+        )
+    chosen = rows if complete else rows[:2]
+    evaluation_services.results_save(
+        assessment=assessment,
+        by=user,
+        results={
+            r.pk: (
+                ResultChoice.NOT_ACQUIRED
+                if complete and i == len(rows) - 1
+                else ResultChoice.ACQUIRED,
+                "Compétence observée en situation de travail.",
+            )
+            for i, r in enumerate(chosen)
+        },
+    )
+    if not complete:
+        return
+    evaluation_services.assessment_update(
+        assessment=assessment,
+        by=user,
+        candidate_observations="Le candidat souhaite progresser en maintenance de premier niveau.",
+        first_date=datetime.date.today() - datetime.timedelta(days=10),
+        last_date=datetime.date.today() - datetime.timedelta(days=9),
+    )
+    evaluation_services.guide_upload(assessment=assessment, by=user, uploaded_file=_demo_pdf())
+    evaluation_services.assessment_complete(dossier=dossier, by=user)

@@ -40,8 +40,8 @@ def test_seed_demo_twice_same_counts(capsys):
         "Assessor": 2,
         "Accreditation": 2,
         "JuryMember": 2,
-        "Candidate": 4,
-        "Dossier": 4,
+        "Candidate": 8,
+        "Dossier": 8,
     }
     for email in ["employeur@demo.ecertif.fr", "employeur2@demo.ecertif.fr"]:
         states = sorted(
@@ -49,7 +49,12 @@ def test_seed_demo_twice_same_counts(capsys):
                 "state", flat=True
             )
         )
-        assert states == [DossierState.AWAITING_ASSESSMENT, DossierState.REGISTERING]
+        assert states == [
+            DossierState.AWAITING_ASSESSMENT,
+            DossierState.AWAITING_ASSESSMENT,
+            DossierState.AWAITING_JURY,
+            DossierState.REGISTERING,
+        ]
     assert Certification.objects.count() == 16
     out = capsys.readouterr().out
     assert f"Mot de passe de tous les comptes : {DEMO_PASSWORD}" in out

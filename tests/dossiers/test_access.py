@@ -180,15 +180,7 @@ EXPECTED = {
     },
 }
 
-# The secretariat may not delete a dossier, but the dossier *is* in registration: the view
-# tells them « Seul un dossier en cours d'inscription peut être supprimé. », which is false.
-KNOWN_BUGS = {
-    (DossierState.REGISTERING, "secretariat", "delete"): (
-        "BUG: dossiers/views.py dossier_delete answers every refusal with « Seul un dossier en "
-        "cours d'inscription peut être supprimé. », even on a dossier in registration refused "
-        "for lack of permission (secretariat)"
-    ),
-}
+KNOWN_BUGS = {}
 
 
 def _cases():

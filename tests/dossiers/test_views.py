@@ -670,15 +670,6 @@ def test_return_by_secretariat(client, submitted, secretariat):
     assert submitted.state == DossierState.REGISTERING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: dossiers/views.py dossier_return checks 'dossiers.return_dossier' (which includes "
-        "the state) before calling the service, so a user whose form was opened before another "
-        "user returned the dossier gets a bare 403 page instead of the « Quelqu'un a été plus "
-        "rapide que vous » message (SPEC §10)"
-    ),
-)
 def test_return_already_returned_by_someone_else_told_already_moved(
     client, submitted, assigned_assessor, secretariat
 ):

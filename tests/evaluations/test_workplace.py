@@ -1,0 +1,633 @@
+import base64
+import datetime
+import hashlib
+import html
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.db import models
+from django.utils import timezone
+
+from dossiers.exceptions import DossierActionError
+from dossiers.models import Dossier
+from dossiers.services import dossier_submit
+from ecertif.mail.models import OutboxEmail
+from ecertif.notifications.models import Notification
+from evaluations import workplace_views
+from evaluations.models import CompetenceResult, WorkplaceAssessorInvitation
+from evaluations.services import invitation_create, invitation_revoke, new_token
+from evaluations.workplace_views import SESSION_KEY
+from tests.factories.accounts import MembershipFactory, UserFactory
+from tests.factories.dossiers import DossierFactory
+from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
+
+PAGE_URL = "/evaluation-metier/"
+SAVED = (
+    "Vos observations sont enregistrées. Vous pouvez revenir les compléter jusqu'à la "
+    "clôture de l'évaluation."
+)
+UNKNOWN_TITLE = "Ce lien d'invitation est inconnu"
+CLOSED_TEXT = (
+    "L'évaluation est close : vos observations ne peuvent plus être modifiées. "
+    "Merci de votre participation."
+)
+
+
+def submitted_dossier(**kwargs):
+    dossier = DossierFactory(**kwargs)
+    employer = MembershipFactory(user=UserFactory(), establishment=dossier.establishment).user
+    dossier_submit(dossier=dossier, by=employer)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def invite(dossier):
+    return invitation_create(
+        assessment=dossier.assessment,
+        by=dossier.assessor.user,
+        name="Paul Tuteur",
+        email="Paul.Tuteur@exemple.fr",
+        function="Chef d'équipe de fabrication",
+    )
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def enter_url(token):
+    return f"/evaluation-metier/{token}/"
+
+
+@pytest.fixture
+def dossier(db):
+    return submitted_dossier()
+
+
+@pytest.fixture
+def invited(dossier):
+    return invite(dossier)
+
+
+@pytest.fixture
+def invitation(invited):
+    return invited[0]
+
+
+@pytest.fixture
+def token(invited):
+    return invited[1]
+
+
+@pytest.fixture
+def workplace_client(client, token):
+    """A browser that opened the invitation link."""
+    response = client.get(enter_url(token))
+    assert response.status_code == 302
+    return client
+
+
+def results_of(dossier):
+    return list(
+        CompetenceResult.objects.filter(assessment__dossier=dossier).order_by("competence__number")
+    )
+
+
+def post_data(dossier, texts, general="Candidate autonome et rigoureuse."):
+    data = {
+        f"observation_{result.pk}": text
+        for result, text in zip(results_of(dossier), texts, strict=True)
+    }
+    data["general_observation"] = general
+    return data
+
+
+# Token
+
+
+def test_new_token_has_at_least_120_bits():
+    token = new_token()
+    assert len(token) == 32
+    assert workplace_views.TOKEN_RE.fullmatch(token)
+    assert len(base64.urlsafe_b64decode(token)) * 8 == 192
+
+
+def test_new_token_differs_each_time():
+    assert len({new_token() for _ in range(100)}) == 100
+
+
+def test_invitation_create_stores_only_token_hash(dossier, client):
+    invitation, token = invite(dossier)
+    client.get(enter_url(token))
+
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    hits = set()
+    for model in apps.get_models():
+        text_fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+        ]
+        for row in model.objects.values(*text_fields):
+            hits.update(
+                (model._meta.label, name)
+                for name, value in row.items()
+                if value and token in str(value)
+            )
+    # The invitation email carries the link, as it must; no other column holds the token.
+    assert hits == {("mail.OutboxEmail", "body_text"), ("mail.OutboxEmail", "body_html")}
+    assert OutboxEmail.objects.get(body_text__contains=token).recipient == "paul.tuteur@exemple.fr"
+
+
+# Entering with the link
+
+
+def test_enter_valid_token_redirects_to_page_without_token(client, invitation, token):
+    response = client.get(enter_url(token))
+
+    assert response.status_code == 302
+    assert response.url == PAGE_URL
+    assert dict(client.session.items()) == {SESSION_KEY: invitation.pk}
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_enter_valid_token_changes_session_key_and_drops_other_data(client, invitation, token):
+    session = client.session
+    session["something_else"] = "x"
+    session.save()
+    old_key = session.session_key
+
+    client.get(enter_url(token))
+
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != old_key
+    assert dict(client.session.items()) == {SESSION_KEY: invitation.pk}
+
+
+def test_enter_valid_token_logs_out_a_logged_in_user(client, dossier, invitation, token):
+    client.force_login(dossier.assessor.user)
+
+    response = client.get(enter_url(token))
+
+    assert response.status_code == 302
+    assert dict(client.session.items()) == {SESSION_KEY: invitation.pk}
+    assert client.get("/").url == "/comptes/login/?next=/"
+
+
+def test_enter_post_not_allowed(client, token):
+    response = client.post(enter_url(token))
+
+    assert response.status_code == 405
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(
+    "bad_token",
+    [
+        "abc",
+        "../../etc",
+        "x" * 200,
+        "A" * 31,
+        "A" * 33,
+        "A" * 31 + "=",
+        "A" * 31 + "+",
+        "A" * 31 + "é",
+        "%00" * 32,
+        "<script>alert(1)</script>",
+    ],
+)
+def test_enter_malformed_token_shows_unknown_page(client, invitation, bad_token):
+    response = client.get(enter_url(bad_token))
+
+    assert response.status_code == 404
+    assert UNKNOWN_TITLE in text(response)
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert SESSION_KEY not in client.session
+
+
+def test_enter_unknown_token_shows_unknown_page(client, invitation):
+    response = client.get(enter_url(new_token()))
+
+    assert response.status_code == 404
+    assert UNKNOWN_TITLE in text(response)
+    assert "Paul Tuteur" not in text(response)
+    assert SESSION_KEY not in client.session
+
+
+def test_enter_replaced_token_shows_unknown_page(client, invitation, token):
+    WorkplaceAssessorInvitation.objects.filter(pk=invitation.pk).update(token_hash="0" * 64)
+
+    response = client.get(enter_url(token))
+
+    assert response.status_code == 404
+    assert UNKNOWN_TITLE in text(response)
+
+
+def test_enter_revoked_invitation_shows_revoked_page(client, dossier, invitation, token):
+    invitation_revoke(invitation=invitation, by=dossier.assessor.user)
+    assessor = dossier.assessor.user
+
+    response = client.get(enter_url(token))
+
+    assert response.status_code == 410
+    content = text(response)
+    assert "Cette invitation a été révoquée" in content
+    assert f"contactez l'évaluateur habilité, {assessor.get_full_name()}, à l'adresse" in content
+    assert f'href="mailto:{assessor.email}"' in content
+    assert dossier.candidate.full_name not in content
+    assert SESSION_KEY not in client.session
+
+
+def test_enter_expired_invitation_shows_expired_page(client, dossier, invitation, token):
+    with time_machine.travel(invitation.expires_at + datetime.timedelta(seconds=1)):
+        response = client.get(enter_url(token))
+
+    assert response.status_code == 410
+    content = text(response)
+    assert "Ce lien a expiré" in content
+    assert (
+        f"Demandez un nouveau lien à l'évaluateur habilité, {dossier.assessor.user.get_full_name()}"
+        in content
+    )
+    assert f"valable jusqu'au {timezone.localtime(invitation.expires_at):%d/%m/%Y}" in content
+    assert SESSION_KEY not in client.session
+
+
+def test_enter_at_expiry_instant_shows_expired_page(client, invitation, token):
+    with time_machine.travel(invitation.expires_at):
+        response = client.get(enter_url(token))
+
+    assert response.status_code == 410
+    assert "Ce lien a expiré" in text(response)
+
+
+def test_enter_just_before_expiry_opens_session(client, invitation, token):
+    with time_machine.travel(invitation.expires_at - datetime.timedelta(seconds=1)):
+        response = client.get(enter_url(token))
+
+    assert response.status_code == 302
+    assert response.url == PAGE_URL
+
+
+@pytest.mark.parametrize(
+    "state", ["awaiting_jury", "validated", "partially_validated", "not_validated"]
+)
+def test_enter_closed_assessment_shows_closed_page(client, dossier, token, state):
+    Dossier.objects.filter(pk=dossier.pk).update(state=state)
+
+    response = client.get(enter_url(token))
+
+    assert response.status_code == 410
+    assert CLOSED_TEXT in text(response)
+    assert SESSION_KEY not in client.session
+
+
+def test_enter_closed_and_expired_shows_closed_page(client, dossier, invitation, token):
+    Dossier.objects.filter(pk=dossier.pk).update(state="awaiting_jury")
+
+    with time_machine.travel(invitation.expires_at + datetime.timedelta(days=1)):
+        response = client.get(enter_url(token))
+
+    assert response.status_code == 410
+    assert CLOSED_TEXT in text(response)
+
+
+def test_enter_dossier_returned_for_completion_shows_suspended_page(client, dossier, token):
+    Dossier.objects.filter(pk=dossier.pk).update(state="registering")
+
+    response = client.get(enter_url(token))
+
+    assert response.status_code == 409
+    assert "L'évaluation est suspendue" in text(response)
+    assert SESSION_KEY not in client.session
+
+
+# The page
+
+
+def test_page_shows_candidate_certification_and_competences(workplace_client, dossier):
+    response = workplace_client.get(PAGE_URL)
+
+    assert response.status_code == 200
+    content = text(response)
+    assert dossier.candidate.full_name in content
+    assert f"CQP — {dossier.certification.label}" in content
+    assert f"n° {dossier.number}" in content
+    assert dossier.assessor.user.get_full_name() in content
+    assert "Paul Tuteur, Chef d'équipe de fabrication" in content
+    for result in results_of(dossier):
+        competence = result.competence
+        assert f"C{competence.number} — {competence.label}" in content
+        assert f'name="observation_{result.pk}"' in content
+    assert 'name="general_observation"' in content
+    assert 'name="csrfmiddlewaretoken"' in content
+    assert "Aucune observation enregistrée pour l'instant." in content
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_page_shows_certification_option(db, client):
+    certification = CertificationFactory()
+    option = CertificationOptionFactory(certification=certification, label="Logistique")
+    dossier = submitted_dossier(certification=certification, option=option)
+    _, token = invite(dossier)
+    client.get(enter_url(token))
+
+    response = client.get(PAGE_URL)
+
+    assert f"{certification.label} (option Logistique)" in text(response)
+
+
+def test_page_does_not_show_assessor_results(workplace_client, dossier):
+    CompetenceResult.objects.filter(assessment__dossier=dossier).update(
+        result="not_acquired", comment="Commentaire confidentiel de l'évaluateur"
+    )
+
+    response = workplace_client.get(PAGE_URL)
+
+    assert "Commentaire confidentiel" not in text(response)
+    assert "Non acquis" not in text(response)
+
+
+def test_page_prefills_current_observations(workplace_client, dossier, invitation):
+    first = results_of(dossier)[0]
+    CompetenceResult.objects.filter(pk=first.pk).update(workplace_observation="Très soigneuse")
+    WorkplaceAssessorInvitation.objects.filter(pk=invitation.pk).update(
+        general_observation="Bonne intégration"
+    )
+
+    response = workplace_client.get(PAGE_URL)
+
+    form = response.context["form"]
+    assert form[f"observation_{first.pk}"].value() == "Très soigneuse"
+    assert form["general_observation"].value() == "Bonne intégration"
+    assert "Très soigneuse</textarea>" in text(response)
+
+
+def test_page_post_saves_observations(
+    workplace_client, dossier, invitation, django_capture_on_commit_callbacks
+):
+    data = post_data(dossier, ["Maîtrise le poste", "", "  Respecte les consignes  "])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = workplace_client.post(PAGE_URL, data)
+
+    assert response.status_code == 302
+    assert response.url == PAGE_URL
+    assert [r.workplace_observation for r in results_of(dossier)] == [
+        "Maîtrise le poste",
+        "",
+        "Respecte les consignes",
+    ]
+    invitation.refresh_from_db()
+    assert invitation.general_observation == "Candidate autonome et rigoureuse."
+    assert invitation.observations_submitted_at is not None
+    notification = Notification.objects.get(
+        recipient=dossier.assessor.user, link__contains="/evaluations/"
+    )
+    assert notification.link == f"/evaluations/{dossier.pk}/"
+    assert notification.text == (
+        f"Paul Tuteur a saisi ses observations pour le dossier {dossier.number}."
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [SAVED]
+
+
+def test_page_after_save_shows_success_message(workplace_client, dossier):
+    response = workplace_client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"]), follow=True)
+
+    assert response.redirect_chain == [(PAGE_URL, 302)]
+    content = text(response)
+    assert SAVED in content
+    assert "Dernier enregistrement le " in content
+
+
+def test_page_second_post_updates_observations(workplace_client, dossier, invitation):
+    workplace_client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"]))
+    invitation.refresh_from_db()
+    first_saved_at = invitation.observations_submitted_at
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        response = workplace_client.post(
+            PAGE_URL, post_data(dossier, ["a2", "b2", ""], general="Mise à jour")
+        )
+
+    assert response.status_code == 302
+    assert [r.workplace_observation for r in results_of(dossier)] == ["a2", "b2", ""]
+    invitation.refresh_from_db()
+    assert invitation.general_observation == "Mise à jour"
+    assert invitation.observations_submitted_at > first_saved_at
+    texts = list(
+        Notification.objects.filter(
+            recipient=dossier.assessor.user, link=f"/evaluations/{dossier.pk}/"
+        )
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
+    assert texts == [
+        f"Paul Tuteur a saisi ses observations pour le dossier {dossier.number}.",
+        f"Paul Tuteur a mis à jour ses observations pour le dossier {dossier.number}.",
+    ]
+
+
+def test_page_post_too_long_observation_shows_french_error(workplace_client, dossier, invitation):
+    data = post_data(dossier, ["x" * 5001, "b", "c"])
+
+    response = workplace_client.post(PAGE_URL, data)
+
+    assert response.status_code == 200
+    first = results_of(dossier)[0]
+    assert response.context["form"].errors == {
+        f"observation_{first.pk}": [
+            "Votre observation ne doit pas dépasser 5000 caractères "
+            "(elle en compte actuellement 5001)."
+        ]
+    }
+    assert [r.workplace_observation for r in results_of(dossier)] == ["", "", ""]
+    invitation.refresh_from_db()
+    assert invitation.observations_submitted_at is None
+
+
+def test_page_post_too_long_general_observation_shows_french_error(workplace_client, dossier):
+    response = workplace_client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"], "y" * 5002))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "general_observation": [
+            "Votre observation ne doit pas dépasser 5000 caractères "
+            "(elle en compte actuellement 5002)."
+        ]
+    }
+
+
+def test_page_post_counts_line_break_as_one_character(workplace_client, dossier):
+    long_text = "a" * 4998 + "\r\n" + "b"
+
+    response = workplace_client.post(PAGE_URL, post_data(dossier, [long_text, "", ""]))
+
+    assert response.status_code == 302
+    assert results_of(dossier)[0].workplace_observation == "a" * 4998 + "\nb"
+
+
+def test_page_post_action_error_shows_its_message(
+    workplace_client, dossier, invitation, monkeypatch
+):
+    def refuse(**kwargs):
+        raise DossierActionError("Cette invitation n'est plus valable : l'évaluation est close.")
+
+    monkeypatch.setattr(workplace_views, "workplace_observations_save", refuse)
+
+    response = workplace_client.post(PAGE_URL, post_data(dossier, ["gardé", "", ""]))
+
+    assert response.status_code == 409
+    content = text(response)
+    assert "Cette invitation n'est plus valable : l'évaluation est close." in content
+    assert "gardé</textarea>" in content
+    assert [r.workplace_observation for r in results_of(dossier)] == ["", "", ""]
+
+
+def test_page_ignores_result_ids_of_another_dossier(workplace_client, dossier):
+    other = submitted_dossier()
+    other_result = results_of(other)[0]
+    data = post_data(dossier, ["a", "b", "c"])
+    data[f"observation_{other_result.pk}"] = "intrusion"
+
+    response = workplace_client.post(PAGE_URL, data)
+
+    assert response.status_code == 302
+    assert results_of(other)[0].workplace_observation == ""
+
+
+def test_page_query_count_does_not_grow_with_competences(db, client, django_assert_num_queries):
+    for count in (3, 6):
+        dossier = submitted_dossier(certification=CertificationFactory(competences=count))
+        _, token = invite(dossier)
+        client.get(enter_url(token))
+        with django_assert_num_queries(3):
+            response = client.get(PAGE_URL)
+        assert len(response.context["form"].competence_fields()) == count
+
+
+# The session after the invitation changed
+
+
+def test_page_revoked_while_open_refuses_get(workplace_client, dossier, invitation):
+    invitation_revoke(invitation=invitation, by=dossier.assessor.user)
+
+    response = workplace_client.get(PAGE_URL)
+
+    assert response.status_code == 410
+    assert "Cette invitation a été révoquée" in text(response)
+    assert SESSION_KEY not in workplace_client.session
+
+
+def test_page_revoked_while_open_refuses_post(workplace_client, dossier, invitation):
+    invitation_revoke(invitation=invitation, by=dossier.assessor.user)
+
+    response = workplace_client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"]))
+
+    assert response.status_code == 410
+    assert "Cette invitation a été révoquée" in text(response)
+    assert [r.workplace_observation for r in results_of(dossier)] == ["", "", ""]
+    assert not Notification.objects.filter(link=f"/evaluations/{dossier.pk}/").exists()
+    assert SESSION_KEY not in workplace_client.session
+
+
+def test_page_expired_while_open_refuses_post(workplace_client, dossier, invitation):
+    # The link expires while the session (10 hours) is still alive.
+    expires_at = timezone.now() + datetime.timedelta(minutes=1)
+    WorkplaceAssessorInvitation.objects.filter(pk=invitation.pk).update(expires_at=expires_at)
+
+    with time_machine.travel(expires_at + datetime.timedelta(minutes=1)):
+        response = workplace_client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"]))
+
+    assert response.status_code == 410
+    assert "Ce lien a expiré" in text(response)
+    assert [r.workplace_observation for r in results_of(dossier)] == ["", "", ""]
+
+
+def test_page_closed_while_open_refuses_post(workplace_client, dossier):
+    Dossier.objects.filter(pk=dossier.pk).update(state="awaiting_jury")
+
+    response = workplace_client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"]))
+
+    assert response.status_code == 410
+    assert CLOSED_TEXT in text(response)
+    assert [r.workplace_observation for r in results_of(dossier)] == ["", "", ""]
+    assert SESSION_KEY not in workplace_client.session
+
+
+def test_page_deleted_invitation_shows_no_session_page(workplace_client, invitation):
+    WorkplaceAssessorInvitation.objects.filter(pk=invitation.pk).delete()
+
+    response = workplace_client.get(PAGE_URL)
+
+    assert response.status_code == 403
+    assert "Ouvrez le lien reçu par courriel" in text(response)
+    assert SESSION_KEY not in workplace_client.session
+
+
+def test_page_without_session_shows_open_link_page(client, invitation):
+    response = client.get(PAGE_URL)
+
+    assert response.status_code == 403
+    assert "Ouvrez le lien reçu par courriel" in text(response)
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_page_post_without_session_shows_open_link_page(client, dossier, invitation):
+    response = client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"]))
+
+    assert response.status_code == 403
+    assert [r.workplace_observation for r in results_of(dossier)] == ["", "", ""]
+
+
+def test_page_for_logged_in_user_without_invitation_shows_open_link_page(client, dossier):
+    client.force_login(dossier.assessor.user)
+
+    response = client.get(PAGE_URL)
+
+    assert response.status_code == 403
+
+
+def test_page_second_link_replaces_first_invitation(client, dossier, invitation, token):
+    other_dossier = submitted_dossier()
+    other_invitation, other_token = invite(other_dossier)
+    client.get(enter_url(token))
+
+    client.get(enter_url(other_token))
+
+    assert dict(client.session.items()) == {SESSION_KEY: other_invitation.pk}
+    assert other_dossier.number in text(client.get(PAGE_URL))
+
+
+# Nothing else of the application is reachable
+
+
+@pytest.mark.parametrize("url", ["/", "/dossiers/", "/notifications/", "/referentiel/"])
+def test_workplace_session_does_not_reach_the_application(workplace_client, url):
+    response = workplace_client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == f"/comptes/login/?next={url}"
+
+
+def test_workplace_session_does_not_reach_the_assessment(workplace_client, dossier):
+    url = f"/evaluations/{dossier.pk}/"
+
+    response = workplace_client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == f"/comptes/login/?next={url}"
+
+
+def test_workplace_session_does_not_reach_the_admin(workplace_client):
+    response = workplace_client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response.url == "/admin/login/?next=/admin/"
+    login = workplace_client.get(response.url)
+    assert login.status_code == 302
+    assert login.url.startswith("/comptes/login/")
