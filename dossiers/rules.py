@@ -6,16 +6,21 @@ from ecertif.accounts.rules import is_secretariat
 
 from .enums import DossierState
 
+# Every predicate answers False without a dossier: Django asks model-level questions
+# (`user.has_perm("dossiers.change_dossier")`, in the admin) with no object.
+
 
 @rules.predicate
 def is_employer_of(user, dossier):
+    if dossier is None:
+        return False
     membership = getattr(user, "membership", None) if user.is_authenticated else None
     return membership is not None and membership.establishment_id == dossier.establishment_id
 
 
 @rules.predicate
 def is_assigned_assessor(user, dossier):
-    if not user.is_authenticated or dossier.assessor_id is None:
+    if dossier is None or not user.is_authenticated or dossier.assessor_id is None:
         return False
     profile = getattr(user, "assessor_profile", None)
     return profile is not None and profile.pk == dossier.assessor_id
@@ -23,15 +28,18 @@ def is_assigned_assessor(user, dossier):
 
 @rules.predicate
 def is_registering(user, dossier):
-    return dossier.state == DossierState.REGISTERING
+    return dossier is not None and dossier.state == DossierState.REGISTERING
 
 
 @rules.predicate
 def is_awaiting_assessment(user, dossier):
-    return dossier.state == DossierState.AWAITING_ASSESSMENT
+    return dossier is not None and dossier.state == DossierState.AWAITING_ASSESSMENT
 
 
-is_submitted = ~is_registering
+@rules.predicate
+def is_submitted(user, dossier):
+    return dossier is not None and dossier.state != DossierState.REGISTERING
+
 
 can_view = is_secretariat | is_employer_of | (is_assigned_assessor & is_submitted)
 can_edit = is_employer_of & is_registering

@@ -82,6 +82,7 @@ def _send_invitation(invitation, token, assessment):
             "assessor": assessment.assessor.user,
             "url": invitation_url(token),
         },
+        secret=True,
     )
 
 

@@ -19,4 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 html = content
-        queue_raw_email(to=email, subject=message.subject, body_text=message.body, body_html=html)
+        # allauth's emails carry password-reset keys or codes: erased once sent.
+        queue_raw_email(
+            to=email, subject=message.subject, body_text=message.body, body_html=html, secret=True
+        )

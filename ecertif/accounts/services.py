@@ -85,6 +85,7 @@ def account_request_approve(*, account_request, by):
         subject="[e-Certif] Votre compte employeur est ouvert",
         template="account_request_approved",
         context={"request": account_request, "user": user, "activation_url": activation_url(user)},
+        secret=True,
     )
     return user
 

@@ -17,6 +17,11 @@ class OutboxEmail(models.Model):
         default=EmailStatus.PENDING,
         db_index=True,
     )
+    contains_secret = models.BooleanField(
+        "contient un lien personnel",
+        default=False,
+        help_text="Le corps est effacé une fois le courriel envoyé.",
+    )
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)

@@ -14,17 +14,27 @@ from .models import OutboxEmail
 logger = logging.getLogger(__name__)
 
 
-def queue_email(*, to, subject, template, context=None):
-    """Render `emails/<template>.txt|.html`, store the row, send it once the transaction commits."""
+SCRUBBED = "[Contenu effacé après envoi : ce courriel contenait un lien personnel.]"
+
+
+def queue_email(*, to, subject, template, context=None, secret=False):
+    """Render `emails/<template>.txt|.html`, store the row, send it once the transaction commits.
+
+    `secret=True` for an email carrying a personal link: its body is erased once sent.
+    """
     context = {"site_url": settings.SITE_URL, **(context or {})}
     text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
     html = render_to_string(f"emails/{template}.html", context)
-    return queue_raw_email(to=to, subject=subject, body_text=text, body_html=html)
+    return queue_raw_email(to=to, subject=subject, body_text=text, body_html=html, secret=secret)
 
 
-def queue_raw_email(*, to, subject, body_text, body_html=""):
+def queue_raw_email(*, to, subject, body_text, body_html="", secret=False):
     email = OutboxEmail.objects.create(
-        recipient=to, subject=subject, body_text=body_text, body_html=body_html
+        recipient=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        contains_secret=secret,
     )
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
@@ -67,7 +77,12 @@ def deliver_email(*, email_id):
         else:
             email.status = EmailStatus.SENT
             email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            if email.contains_secret:
+                email.body_text = SCRUBBED
+                email.body_html = ""
+        email.save(
+            update_fields=["attempts", "last_error", "status", "sent_at", "body_text", "body_html"]
+        )
     if error is not None and email.status == EmailStatus.PENDING:
         raise error
     return email.status == EmailStatus.SENT

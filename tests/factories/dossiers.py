@@ -1,8 +1,10 @@
 import datetime
+import io
 
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from dossiers.enums import AttachmentKind, Civility, DiplomaLevel, DossierState
 from dossiers.models import Attachment, Candidate, Dossier, TrainingProvider
@@ -11,12 +13,17 @@ from tests.factories.accounts import EstablishmentFactory, UserFactory
 from tests.factories.evaluations import AccreditationFactory
 from tests.factories.referentiel import CertificationFactory, TrainingSchemeFactory
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _minimal_pdf():
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# A real one-page PDF, accepted by the upload policy.
+MINIMAL_PDF = _minimal_pdf()
 
 
 class CandidateFactory(factory.django.DjangoModelFactory):
