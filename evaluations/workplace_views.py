@@ -20,6 +20,8 @@ from .services import hash_token, workplace_observations_save
 from .workplace_forms import WorkplaceObservationsForm
 
 SESSION_KEY = "workplace_invitation_id"
+# The link the session was opened with: a re-sent link (new token) ends older sessions.
+LINK_KEY = "workplace_invitation_link"
 # new_token(): 24 random bytes in URL-safe base64, always 32 characters.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 SAVED = (
@@ -34,6 +36,7 @@ NOTICE_STATUS = {
     "expired": 410,
     "closed": 410,
     "suspended": 409,
+    "replaced": 410,
 }
 OPEN_STATES = {DossierState.REGISTERING, DossierState.AWAITING_ASSESSMENT}
 
@@ -106,6 +109,7 @@ def workplace_enter(request, token):
         # A new session key (no fixation) holding nothing but this invitation.
         request.session.flush()
     request.session[SESSION_KEY] = invitation.pk
+    request.session[LINK_KEY] = invitation.token_hash
     return redirect("workplace:page")
 
 
@@ -121,8 +125,11 @@ def workplace_page(request):
         request.session.pop(SESSION_KEY, None)
         return _notice(request, "no_session")
     refusal = _refusal(invitation)
+    if not refusal and request.session.get(LINK_KEY) != invitation.token_hash:
+        refusal = "replaced"
     if refusal:
         request.session.pop(SESSION_KEY, None)
+        request.session.pop(LINK_KEY, None)
         return _notice(request, refusal, invitation)
 
     results = invitation.assessment.results.select_related("competence").order_by(

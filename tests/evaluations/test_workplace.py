@@ -19,8 +19,13 @@ from ecertif.mail.services import SCRUBBED
 from ecertif.notifications.models import Notification
 from evaluations import workplace_views
 from evaluations.models import CompetenceResult, WorkplaceAssessorInvitation
-from evaluations.services import invitation_create, invitation_revoke, new_token
-from evaluations.workplace_views import SESSION_KEY
+from evaluations.services import (
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+    new_token,
+)
+from evaluations.workplace_views import LINK_KEY, SESSION_KEY
 from tests.factories.accounts import MembershipFactory, UserFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
@@ -157,7 +162,10 @@ def test_enter_valid_token_redirects_to_page_without_token(client, invitation, t
 
     assert response.status_code == 302
     assert response.url == PAGE_URL
-    assert dict(client.session.items()) == {SESSION_KEY: invitation.pk}
+    assert dict(client.session.items()) == {
+        SESSION_KEY: invitation.pk,
+        LINK_KEY: invitation.token_hash,
+    }
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response.headers["Cache-Control"]
 
@@ -171,7 +179,10 @@ def test_enter_valid_token_changes_session_key_and_drops_other_data(client, invi
     client.get(enter_url(token))
 
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != old_key
-    assert dict(client.session.items()) == {SESSION_KEY: invitation.pk}
+    assert dict(client.session.items()) == {
+        SESSION_KEY: invitation.pk,
+        LINK_KEY: invitation.token_hash,
+    }
 
 
 def test_enter_valid_token_logs_out_a_logged_in_user(client, dossier, invitation, token):
@@ -180,7 +191,10 @@ def test_enter_valid_token_logs_out_a_logged_in_user(client, dossier, invitation
     response = client.get(enter_url(token))
 
     assert response.status_code == 302
-    assert dict(client.session.items()) == {SESSION_KEY: invitation.pk}
+    assert dict(client.session.items()) == {
+        SESSION_KEY: invitation.pk,
+        LINK_KEY: invitation.token_hash,
+    }
     assert client.get("/").url == "/comptes/login/?next=/"
 
 
@@ -606,7 +620,10 @@ def test_page_second_link_replaces_first_invitation(client, dossier, invitation,
 
     client.get(enter_url(other_token))
 
-    assert dict(client.session.items()) == {SESSION_KEY: other_invitation.pk}
+    assert dict(client.session.items()) == {
+        SESSION_KEY: other_invitation.pk,
+        LINK_KEY: other_invitation.token_hash,
+    }
     assert other_dossier.number in text(client.get(PAGE_URL))
 
 
@@ -638,3 +655,17 @@ def test_workplace_session_does_not_reach_the_admin(workplace_client):
     login = workplace_client.get(response.url)
     assert login.status_code == 302
     assert login.url.startswith("/comptes/login/")
+
+
+def test_page_after_resend_old_session_refused(client, invitation, token, dossier):
+    client.get(enter_url(token))
+    assert client.get(PAGE_URL).status_code == 200
+    invitation_resend(invitation=invitation, by=dossier.assessor.user)
+
+    response = client.get(PAGE_URL)
+
+    assert response.status_code == 410
+    assert "Ce lien a été remplacé" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    # The old link itself is unknown now.
+    assert client.get(enter_url(token)).status_code == 404
