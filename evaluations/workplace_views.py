@@ -42,12 +42,15 @@ OPEN_STATES = {DossierState.REGISTERING, DossierState.AWAITING_ASSESSMENT}
 
 
 def _private(view):
-    """Never cached, never indexed, and no Referer: the token must not leak from these pages."""
+    """Never cached, never indexed. The link's own URL (holding the token) sends no Referer;
+    the page keeps `same-origin`: with `no-referrer` browsers post `Origin: null`, which the
+    CSRF check refuses."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        if "token" in kwargs:
+            response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
