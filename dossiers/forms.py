@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from ecertif.accounts.siret import SiretFormField
 from evaluations.selectors import accredited_assessors
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
@@ -151,6 +152,7 @@ class ProviderChoiceForm(forms.Form):
 
 class ProviderCreateForm(forms.ModelForm):
     prefix = "nouveau"
+    siret = SiretFormField(label="SIRET", required=False)
 
     class Meta:
         model = TrainingProvider
@@ -163,7 +165,7 @@ class ProviderCreateForm(forms.ModelForm):
             field.error_messages["required"] = REQUIRED["required"]
 
     def clean_siret(self):
-        siret = self.cleaned_data["siret"].replace(" ", "")
+        siret = self.cleaned_data["siret"]
         if siret and TrainingProvider.objects.filter(siret=siret).exists():
             raise forms.ValidationError(
                 "Cet organisme existe déjà : choisissez-le dans la liste ci-dessus."

@@ -25,6 +25,7 @@ from .forms import (
     SchemeForm,
 )
 from .guards import submit_missing
+from .models import Dossier
 from .rules import is_assigned_assessor, is_secretariat
 from .selectors import dossiers_for
 from .wizard import next_step, previous_step, resume_step, step_status
@@ -154,7 +155,10 @@ def dossier_step(request, pk, step):
         raise Http404 from exc
     dossier = _get_dossier(request, pk)
     if not rules.has_perm("dossiers.change_dossier", request.user, dossier):
-        messages.error(request, "Ce dossier n'est plus modifiable.")
+        if dossier.state != DossierState.REGISTERING:
+            messages.error(request, "Ce dossier n'est plus modifiable.")
+        else:
+            messages.error(request, NOT_ALLOWED)
         return redirect("dossiers:detail", pk=dossier.pk)
     handler = STEP_HANDLERS[step]
     try:
@@ -304,6 +308,17 @@ def dossier_submit(request, pk):
 
 
 def dossier_return(request, pk):
+    assessor = getattr(request.user, "assessor_profile", None)
+    if (
+        assessor is not None
+        and not dossiers_for(request.user).filter(pk=pk).exists()
+        and Dossier.objects.filter(
+            pk=pk, assessor=assessor, submitted_at__isnull=False, state=DossierState.REGISTERING
+        ).exists()
+    ):
+        # Returned by someone else meanwhile: the assessor no longer sees it.
+        messages.error(request, ALREADY_MOVED)
+        return redirect("dossiers:list")
     dossier = _get_dossier(request, pk)
     if not rules.has_perm("dossiers.return_dossier", request.user, dossier):
         if (

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from dossiers.enums import STATE_BADGES
 from dossiers.exceptions import DossierActionError
+from dossiers.rules import is_assigned_assessor
 from dossiers.selectors import dossiers_for
 from ecertif.core.files import private_file_response
 
@@ -190,6 +191,8 @@ def guide_download(request, pk):
 @require_POST
 def assessment_complete(request, pk):
     dossier, _assessment = _load(request, pk)
+    if not is_assigned_assessor(request.user, dossier):
+        raise PermissionDenied
     try:
         services.assessment_complete(dossier=dossier, by=request.user)
     except DossierActionError as error:

@@ -3,7 +3,7 @@ from django import forms
 from . import geography
 from .enums import AccountRequestStatus
 from .models import AccountRequest, Establishment
-from .siret import normalize_siret
+from .siret import SiretFormField
 
 
 class AccountRequestForm(forms.ModelForm):
@@ -49,20 +49,20 @@ class AccountRequestForm(forms.ModelForm):
             ]
         }
 
+    siret = SiretFormField(
+        label="SIRET",
+        help_text="14 chiffres (les espaces sont acceptés).",
+        error_messages={"required": "Ce champ est obligatoire."},
+    )
+
     def __init__(self, *args, **kwargs):
-        # The SIRET is normalised before the model validators see it.
-        if args and args[0] is not None and "siret" in args[0]:
-            data = args[0].copy()
-            data["siret"] = normalize_siret(data["siret"])
-            args = (data, *args[1:])
         super().__init__(*args, **kwargs)
         self.fields["contact_email"].error_messages["invalid"] = (
             "Saisissez une adresse électronique valide (par exemple nom@entreprise.fr)."
         )
-        self.fields["siret"].widget.attrs.pop("maxlength", None)
 
     def clean_siret(self):
-        siret = normalize_siret(self.cleaned_data["siret"])
+        siret = self.cleaned_data["siret"]
         if Establishment.objects.filter(siret=siret).exists():
             raise forms.ValidationError(
                 "Un compte existe déjà pour cet établissement. Demandez à la personne qui le "

@@ -7,6 +7,7 @@ multiple de 5. Le siège (35600000000048) fait exception et respecte la clé de 
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 SIRET_LENGTH = 14
@@ -81,3 +82,20 @@ def is_valid_siren(value: str) -> bool:
     """``True`` si le SIREN (9 chiffres, espaces tolérés) respecte la clé de Luhn."""
     siren = normalize_siret(value)
     return len(siren) == SIREN_LENGTH and _is_ascii_digits(siren) and _luhn_is_valid(siren)
+
+
+class SiretFormField(forms.CharField):
+    """A SIRET as people type it (« 732 829 320 00074 »): spaces go before any check."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("validators", [validate_siret])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_siret(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        return attrs

@@ -181,14 +181,7 @@ EXPECTED = {
     },
 }
 
-KNOWN_BUGS = {
-    (DossierState.REGISTERING, "secretariat", f"step:{slug}"): (
-        "BUG: dossiers/views.py dossier_step answers every refusal with « Ce dossier n'est plus "
-        "modifiable. », even for a dossier still in registration refused for lack of permission "
-        "(secretariat); should say NOT_ALLOWED, as dossier_delete now does"
-    )
-    for slug in STEP_SLUGS
-}
+KNOWN_BUGS = {}
 
 
 def _cases():

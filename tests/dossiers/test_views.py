@@ -670,15 +670,6 @@ def test_return_by_secretariat(client, submitted, secretariat):
     assert submitted.state == DossierState.REGISTERING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: dossiers/views.py dossier_return loads the dossier with _get_dossier (view "
-        "permission) first; once the secretariat has returned it to registration the assigned "
-        "assessor no longer sees it, so their pending return form answers a bare 404 instead "
-        "of the « Quelqu'un a été plus rapide que vous » message (SPEC §10)"
-    ),
-)
 def test_return_by_assessor_after_secretariat_returned_told_already_moved(
     client, submitted, assigned_assessor, secretariat
 ):

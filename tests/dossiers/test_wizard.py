@@ -562,14 +562,6 @@ def test_provider_step_choose_existing(employer_client, draft):
     assert draft.provider == provider
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: dossiers/forms.py ProviderCreateForm.clean_siret removes spaces only after the "
-        "model field's max_length (14) and validate_siret have run, so « 732 829 320 00074 » is "
-        "refused with « Assurez-vous que cette valeur comporte au plus 14 caractères »"
-    ),
-)
 def test_provider_step_create_siret_with_spaces_accepted(employer_client, draft):
     response = employer_client.post(
         _step(draft, "organisme"),
