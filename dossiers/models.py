@@ -3,15 +3,24 @@ from django.contrib import admin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.timezone import localtime
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from ecertif.accounts.models import phone_validator, postcode_validator
 from ecertif.accounts.siret import validate_siret
 from ecertif.core.uploads import generated_name
 from evaluations.guards import can_be_completed
+from jurys.guards import can_be_decided, can_be_reopened
+from jurys.rules import can_decide, can_reopen, can_revoke
 
 from . import guards
-from .enums import AttachmentKind, Civility, DiplomaLevel, DossierState, Transition
+from .enums import (
+    DECIDED_STATES,
+    AttachmentKind,
+    Civility,
+    DiplomaLevel,
+    DossierState,
+    Transition,
+)
 from .rules import can_complete, can_return, can_submit
 
 birth_place_code_validator = RegexValidator(
@@ -246,6 +255,37 @@ class Dossier(FSMModelMixin, models.Model):
     )
     def complete_assessment(self):
         """Stamps nothing on the dossier: the service closes the assessment itself."""
+
+    @transition(
+        field=state,
+        source=DossierState.AWAITING_JURY,
+        target=DossierState.AWAITING_ASSESSMENT,
+        conditions=[can_be_reopened],
+        permission=can_reopen,
+    )
+    def reopen_assessment(self):
+        """The secretariat sends the dossier back to its assessor (with a reason)."""
+
+    @transition(
+        field=state,
+        source=DossierState.AWAITING_JURY,
+        target=RETURN_VALUE(
+            DossierState.VALIDATED, DossierState.PARTIALLY_VALIDATED, DossierState.NOT_VALIDATED
+        ),
+        conditions=[can_be_decided],
+        permission=can_decide,
+    )
+    def decide(self, *, outcome):
+        return outcome
+
+    @transition(
+        field=state,
+        source=list(DECIDED_STATES),
+        target=DossierState.AWAITING_JURY,
+        permission=can_revoke,
+    )
+    def revoke_decision(self):
+        """The previous decision stays in the history; the service marks it revoked."""
 
 
 class Attachment(models.Model):

@@ -15,6 +15,10 @@ app.conf.beat_schedule = {
         "task": "evaluations.send_invitation_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "jurys-session-reminders": {
+        "task": "jurys.send_session_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "mail-retry-pending": {
         "task": "mail.retry_pending",
         "schedule": crontab(minute="*/10"),

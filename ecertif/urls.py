@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("ecertif.notifications.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("jurys/", include("jurys.urls")),
     path("evaluation-metier/", include("evaluations.workplace_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,7 @@ from ecertif.core.uploads import check_upload
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify
 
-from .enums import INVITATION_REMINDER_DAYS, INVITATION_VALIDITY_DAYS
+from .enums import INVITATION_REMINDER_DAYS, INVITATION_VALIDITY_DAYS, ResultChoice
 from .guards import complete_missing
 from .models import Assessment, CompetenceResult, WorkplaceAssessorInvitation
 
@@ -50,11 +50,13 @@ def assessment_open(*, dossier):
         assessment.assessor = dossier.assessor
         assessment.save(update_fields=["assessor"])
     existing = set(assessment.results.values_list("competence_id", flat=True))
+    # Competences carried from an earlier jury (capitalisation) are not assessed again.
+    carried = set(dossier.carried_competences.values_list("competence_id", flat=True))
     CompetenceResult.objects.bulk_create(
         [
             CompetenceResult(assessment=assessment, competence=competence)
             for competence in dossier.certification.competences.all()
-            if competence.pk not in existing
+            if competence.pk not in existing | carried
         ]
     )
     return assessment
@@ -150,6 +152,8 @@ def results_save(*, assessment, by, results):
         row = rows.get(pk)
         if row is None:
             raise DossierActionError("Cette compétence n'appartient pas à l'évaluation.")
+        if result not in ("", *ResultChoice.values):
+            raise DossierActionError("Résultat inconnu : choisissez « Acquis » ou « Non acquis ».")
         row.result, row.comment = result, comment.strip()
         changed.append(row)
     CompetenceResult.objects.bulk_update(changed, ["result", "comment", "updated_at"])

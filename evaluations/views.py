@@ -1,6 +1,7 @@
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -180,7 +181,7 @@ def guide_upload(request, pk):
 def guide_download(request, pk):
     _dossier, assessment = _load(request, pk)
     if not assessment.guide_scan:
-        raise PermissionDenied
+        raise Http404("Aucun outil n°4 déposé.")
     return private_file_response(
         assessment.guide_scan,
         download_name=assessment.guide_original_name or "outil-4",

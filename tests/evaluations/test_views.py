@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from dossiers.enums import DossierState
+from dossiers.exceptions import ALREADY_MOVED
 from dossiers.models import Dossier
 from dossiers.services import dossier_submit
 from ecertif.core.uploads import MESSAGES
@@ -75,8 +76,6 @@ def _download(response):
 
 
 # --- Role matrix -----------------------------------------------------------------------------
-
-ROLES = ["other_employer", "other_assessor", "owner", "secretariat", "assigned_assessor"]
 
 
 def _urls(dossier, invitation):
@@ -180,7 +179,7 @@ def test_assessment_page_read_only_for_reader(client, request, matrix, role):
 
 
 @pytest.mark.parametrize("role", ["owner", "secretariat"])
-@pytest.mark.parametrize("name", [n for n in POST_URLS if n != "complete"])
+@pytest.mark.parametrize("name", POST_URLS)
 def test_post_action_forbidden_for_reader(client, request, matrix, role, name):
     dossier, invitation = matrix
     client.force_login(request.getfixturevalue(role))
@@ -190,28 +189,11 @@ def test_post_action_forbidden_for_reader(client, request, matrix, role, name):
     assert _snapshot(dossier) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: evaluations/views.py assessment_complete loads with the view permission, so a "
-        "reader (employer, secretariat) gets 302 + NOT_ALLOWED instead of 403 like every other "
-        "POST action of the page"
-    ),
-)
 @pytest.mark.parametrize("role", ["owner", "secretariat"])
 def test_complete_post_forbidden_for_reader(client, request, ready, role):
     client.force_login(request.getfixturevalue(role))
     response = client.post(f"/evaluations/{ready.pk}/cloturer/")
     assert response.status_code == 403
-    assert Dossier.objects.get(pk=ready.pk).state == DossierState.AWAITING_ASSESSMENT
-
-
-@pytest.mark.parametrize("role", ["owner", "secretariat"])
-def test_complete_post_by_reader_changes_nothing(client, request, ready, role):
-    client.force_login(request.getfixturevalue(role))
-    response = client.post(f"/evaluations/{ready.pk}/cloturer/")
-    assert response.status_code in {302, 403}
     dossier = Dossier.objects.get(pk=ready.pk)
     assert dossier.state == DossierState.AWAITING_ASSESSMENT
     assert dossier.assessment.completed_at is None
@@ -239,16 +221,11 @@ def test_assessment_page_writable_for_assigned_assessor(client, matrix, assigned
     assert "Renvoyer un lien" in text
 
 
-@pytest.mark.parametrize("name", [n for n in POST_URLS if n != "complete"])
+@pytest.mark.parametrize("name", POST_URLS)
 def test_post_urls_refuse_get(client, matrix, assigned_assessor, name):
     dossier, invitation = matrix
     client.force_login(assigned_assessor)
     assert client.get(_urls(dossier, invitation)[name]).status_code == 405
-
-
-def test_complete_refuses_get(client, ready, assigned_assessor):
-    client.force_login(assigned_assessor)
-    assert client.get(f"/evaluations/{ready.pk}/cloturer/").status_code == 405
 
 
 def test_assessment_page_forbidden_to_owner_before_submission(client, dossier, owner):
@@ -595,6 +572,17 @@ def test_complete_post_success_redirects_to_dossier(client, ready, assigned_asse
         f"Évaluation clôturée : le dossier {ready.number} est en attente de jury et "
         "l'employeur a été prévenu."
     ]
+    assert Dossier.objects.get(pk=ready.pk).state == DossierState.AWAITING_JURY
+
+
+def test_complete_post_twice_shows_already_moved(client, ready, assigned_assessor):
+    client.force_login(assigned_assessor)
+    client.post(f"/evaluations/{ready.pk}/cloturer/")
+    client.get(f"/dossiers/{ready.pk}/")
+    response = client.post(f"/evaluations/{ready.pk}/cloturer/")
+    assert response.status_code == 302
+    assert response.url == f"/evaluations/{ready.pk}/"
+    assert _messages(response) == [ALREADY_MOVED]
     assert Dossier.objects.get(pk=ready.pk).state == DossierState.AWAITING_JURY
 
 

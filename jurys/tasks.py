@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="jurys.send_session_reminders")
+def send_session_reminders():
+    return services.send_session_reminders()
