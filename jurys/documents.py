@@ -149,8 +149,14 @@ def certificate_title(certification):
     return "Certificat de qualification professionnelle"
 
 
-def _born(candidate):
-    return "née" if candidate.civility == Civility.MADAME else "né"
+def _identity(candidate):
+    """Words agreeing with the candidate's civility."""
+    feminine = candidate.civility == Civility.MADAME
+    return {
+        "candidate": candidate,
+        "born": "née" if feminine else "né",
+        "candidate_noun": "candidate" if feminine else "candidat",
+    }
 
 
 def _render(template, context):
@@ -197,8 +203,7 @@ def dossier_decision_sheet(dossier):
         {
             "decision": decision,
             "dossier": decision.dossier,
-            "candidate": decision.dossier.candidate,
-            "born": _born(decision.dossier.candidate),
+            **_identity(decision.dossier.candidate),
             "session": session,
             "lines": list(decision.competences.all()),
             "document": issued_document(decision),
@@ -230,8 +235,7 @@ def certificate(decision):
             "decision": decision,
             "document": document,
             "dossier": dossier,
-            "candidate": dossier.candidate,
-            "born": _born(dossier.candidate),
+            **_identity(dossier.candidate),
             "title": certificate_title(dossier.certification),
             "session": decision.session,
             "signatories": [("Le président du jury", decision.session.president)],
@@ -258,8 +262,7 @@ def attestation(decision):
             "decision": decision,
             "document": document,
             "dossier": dossier,
-            "candidate": dossier.candidate,
-            "born": _born(dossier.candidate),
+            **_identity(dossier.candidate),
             "title": certificate_title(dossier.certification),
             "acquired": acquired,
             "years": dossier.certification.capitalisation_years,

@@ -9,15 +9,16 @@ from django.db import transaction
 from pypdf import PdfWriter
 
 from dossiers import services as dossier_services
-from dossiers.enums import Civility, DiplomaLevel
+from dossiers.enums import Civility, DiplomaLevel, DossierState
 from dossiers.models import Candidate, Dossier, TrainingProvider
 from ecertif.accounts.groups import ensure_secretariat_group
 from ecertif.accounts.models import EmployerMembership, Establishment
 from evaluations import services as evaluation_services
 from evaluations.enums import ResultChoice
 from evaluations.models import Accreditation, Assessor
-from jurys.enums import College
-from jurys.models import JuryMember
+from jurys import services as jury_services
+from jurys.enums import College, SessionStatus
+from jurys.models import JuryMember, JurySession, SessionRegistration
 from referentiel.models import Certification, TrainingScheme
 
 DEMO_PASSWORD = "demo-ecertif-2026"
@@ -106,6 +107,7 @@ def seed_demo(*, today=None):
             user=users[key], defaults={"college": college, "organisation": organisation}
         )
     _seed_dossiers(users, certifications)
+    _seed_jury(users, certifications, today)
     return users
 
 
@@ -128,6 +130,9 @@ CANDIDATES = [
     (1, Civility.MADAME, "Fontaine", "Inès", (1991, 1, 9), "Rouen", "76000", "Agent logistique"),
     (1, Civility.MONSIEUR, "Lefebvre", "Antoine", (1993, 12, 3), "Fécamp", "76400", "Technicien"),
     (1, Civility.MADAME, "Marchand", "Sarah", (1990, 2, 25), "Dieppe", "76200", "Cariste"),
+    (0, Civility.MONSIEUR, "Bertrand", "Lucas", (1992, 4, 8), "Lyon", "69008", "Opérateur"),
+    (0, Civility.MADAME, "Morel", "Manon", (1998, 10, 12), "Bron", "69500", "Opératrice"),
+    (1, Civility.MONSIEUR, "Caron", "Julien", (1987, 7, 19), "Le Havre", "76610", "Technicien"),
 ]
 
 
@@ -257,3 +262,73 @@ def _assess(dossier, *, complete):
     )
     evaluation_services.guide_upload(assessment=assessment, by=user, uploaded_file=_demo_pdf())
     evaluation_services.assessment_complete(dossier=dossier, by=user)
+
+
+def _seed_jury(users, certifications, today):
+    """A past session with decisions, a session held today, an open one ahead (SPEC §12)."""
+    if not certifications or JurySession.objects.exists():
+        return
+    president = users["jury"].jury_member
+    vice_president = users["jury2"].jury_member
+    secretariat = users["secretariat"]
+
+    def session(days, deadline_days, place):
+        created = JurySession.objects.create(
+            date=today + datetime.timedelta(days=days),
+            registration_deadline=today + datetime.timedelta(days=deadline_days),
+            place=place,
+            president=president,
+            vice_president=vice_president,
+        )
+        created.members.set([president, vice_president])
+        return jury_services.session_open(session=created, by=secretariat)
+
+    past = session(-14, -21, "France Chimie, Paris")
+    held_today = session(0, 0, "Observatoire des Industries Chimiques, Puteaux")
+    session(45, 30, "France Chimie, Paris")
+
+    # Three dossiers decided at the past session: validé, partiel, non validé.
+    scheme = TrainingScheme.objects.order_by("position").first()
+    plans = [
+        ("employer", "assessor", certifications[0], CANDIDATES[8], "all"),
+        ("employer", "assessor", certifications[0], CANDIDATES[9], "some"),
+        ("employer2", "assessor2", certifications[10], CANDIDATES[10], "none"),
+    ]
+    for employer_key, assessor_key, certification, spec, verdict in plans:
+        employer = users[employer_key]
+        establishment = employer.membership.establishment
+        assessor = users[assessor_key].assessor_profile
+        dossier = _submitted(establishment, employer, assessor, certification, spec, scheme)
+        _assess(dossier, complete=True)
+        SessionRegistration.objects.create(session=past, dossier=dossier, registered_by=employer)
+        competences = list(certification.competences.order_by("number"))
+        flags = {
+            "all": [True] * len(competences),
+            "some": [i < len(competences) - 2 for i in range(len(competences))],
+            "none": [False] * len(competences),
+        }[verdict]
+        jury_services.decide(
+            dossier=dossier,
+            by=users["jury"],
+            competences={
+                c.pk: (
+                    flag,
+                    "Acquise au vu des observations de l'évaluateur métier."
+                    if flag
+                    else "Compétence non démontrée lors de l'évaluation.",
+                )
+                for c, flag in zip(competences, flags, strict=True)
+            },
+            motivation="Décision prise à l'unanimité.",
+        )
+    past.status = SessionStatus.CLOSED
+    past.save(update_fields=["status"])
+
+    # The first employer's evaluated dossier waits for today's jury.
+    waiting = Dossier.objects.filter(
+        establishment=users["employer"].membership.establishment,
+        state=DossierState.AWAITING_JURY,
+        registrations__isnull=True,
+    ).first()
+    if waiting is not None:
+        jury_services.registration_create(dossier=waiting, session=held_today, by=users["employer"])

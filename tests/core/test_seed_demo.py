@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from dossiers.enums import DossierState
 from dossiers.models import Candidate, Dossier
@@ -8,7 +11,8 @@ from ecertif.accounts.models import EmployerMembership, Establishment
 from ecertif.core.demo import ACCOUNTS, DEMO_PASSWORD
 from ecertif.core.roles import roles_for
 from evaluations.models import Accreditation, Assessor
-from jurys.models import JuryMember
+from jurys.enums import SessionStatus
+from jurys.models import JuryDecision, JuryMember, JurySession
 from referentiel.models import Certification
 
 MODELS = [
@@ -20,6 +24,8 @@ MODELS = [
     JuryMember,
     Candidate,
     Dossier,
+    JurySession,
+    JuryDecision,
 ]
 
 
@@ -40,21 +46,31 @@ def test_seed_demo_twice_same_counts(capsys):
         "Assessor": 2,
         "Accreditation": 2,
         "JuryMember": 2,
-        "Candidate": 8,
-        "Dossier": 8,
+        "Candidate": 11,
+        "Dossier": 11,
+        "JurySession": 3,
+        "JuryDecision": 3,
     }
+    # Dossiers in every state (SPEC §12), for both employers.
+    assert set(Dossier.objects.values_list("state", flat=True)) == set(DossierState.values)
     for email in ["employeur@demo.ecertif.fr", "employeur2@demo.ecertif.fr"]:
-        states = sorted(
+        states = set(
             Dossier.objects.filter(establishment__memberships__user__email=email).values_list(
                 "state", flat=True
             )
         )
-        assert states == [
-            DossierState.AWAITING_ASSESSMENT,
+        assert {
+            DossierState.REGISTERING,
             DossierState.AWAITING_ASSESSMENT,
             DossierState.AWAITING_JURY,
-            DossierState.REGISTERING,
-        ]
+        } <= states
+    # One past session (closed, with decisions), one held today, one open ahead.
+    today = timezone.localdate()
+    assert sorted(JurySession.objects.values_list("date", "status")) == [
+        (today - datetime.timedelta(days=14), SessionStatus.CLOSED),
+        (today, SessionStatus.OPEN),
+        (today + datetime.timedelta(days=45), SessionStatus.OPEN),
+    ]
     assert Certification.objects.count() == 16
     out = capsys.readouterr().out
     assert f"Mot de passe de tous les comptes : {DEMO_PASSWORD}" in out
