@@ -284,7 +284,8 @@ def _seed_jury(users, certifications, today):
         return jury_services.session_open(session=created, by=secretariat)
 
     past = session(-14, -21, "France Chimie, Paris")
-    held_today = session(0, 0, "Observatoire des Industries Chimiques, Puteaux")
+    # Held today and still taking registrations: the employers' evaluated dossiers can join it.
+    session(0, 0, "Observatoire des Industries Chimiques, Puteaux")
     session(45, 30, "France Chimie, Paris")
 
     # Three dossiers decided at the past session: validé, partiel, non validé.
@@ -323,12 +324,3 @@ def _seed_jury(users, certifications, today):
         )
     past.status = SessionStatus.CLOSED
     past.save(update_fields=["status"])
-
-    # The first employer's evaluated dossier waits for today's jury.
-    waiting = Dossier.objects.filter(
-        establishment=users["employer"].membership.establishment,
-        state=DossierState.AWAITING_JURY,
-        registrations__isnull=True,
-    ).first()
-    if waiting is not None:
-        jury_services.registration_create(dossier=waiting, session=held_today, by=users["employer"])

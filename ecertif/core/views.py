@@ -1,10 +1,12 @@
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 
 from dossiers.enums import STATE_BADGES, DossierState
 from dossiers.selectors import dossiers_for
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
+from jurys.selectors import sessions_for
 
 HOME_TEMPLATES = {
     Role.SECRETARIAT: "home/secretariat.html",
@@ -37,6 +39,12 @@ def home(request):
         context["todo"] = dossiers.filter(state=DossierState.REGISTERING).order_by("-updated_at")[
             :TODO_SIZE
         ]
+    elif role == Role.JURY_MEMBER:
+        context["sessions"] = list(
+            sessions_for(request.user).filter(date__gte=timezone.localdate()).order_by("date")[
+                :TODO_SIZE
+            ]
+        )
     elif role == Role.ASSESSOR:
         context["todo"] = dossiers.filter(
             assessor=request.user.assessor_profile, state=DossierState.AWAITING_ASSESSMENT
