@@ -209,17 +209,6 @@ class ReasonForm(forms.Form):
     )
 
 
-SORTS = {
-    "numero": "number",
-    "-numero": "-number",
-    "candidat": "candidate__birth_name",
-    "-candidat": "-candidate__birth_name",
-    "date": "created_at",
-    "-date": "-created_at",
-    "statut": "state",
-}
-
-
 class DossierFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
     state = forms.ChoiceField(

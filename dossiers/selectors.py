@@ -36,3 +36,35 @@ def dossiers_for(user):
     )
     condition = visibility_filter(user)
     return queryset if condition is None else queryset.filter(condition)
+
+
+# Sort keys of the dossier lists (URL value → ordering).
+SORTS = {
+    "numero": "number",
+    "-numero": "-number",
+    "candidat": "candidate__birth_name",
+    "-candidat": "-candidate__birth_name",
+    "date": "created_at",
+    "-date": "-created_at",
+    "statut": "state",
+}
+DEFAULT_SORT = "-date"
+
+
+def filter_dossiers(queryset, *, q="", state="", certification=None, year=None, sort="", **_):
+    """The list's search, filters and sort: the screen and its Excel export share them."""
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(
+            Q(number__icontains=q)
+            | Q(candidate__birth_name__icontains=q)
+            | Q(candidate__usage_name__icontains=q)
+            | Q(candidate__first_names__icontains=q)
+        )
+    if state:
+        queryset = queryset.filter(state=state)
+    if certification:
+        queryset = queryset.filter(certification=certification)
+    if year:
+        queryset = queryset.filter(created_at__year=year)
+    return queryset.order_by(SORTS.get(sort or DEFAULT_SORT, "-created_at"), "-pk")

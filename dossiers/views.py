@@ -2,7 +2,6 @@ import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,7 +12,6 @@ from . import services
 from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, WizardStep
 from .exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from .forms import (
-    SORTS,
     AssessorForm,
     AttachmentForm,
     CandidateForm,
@@ -27,7 +25,7 @@ from .forms import (
 from .guards import submit_missing
 from .models import Dossier
 from .rules import is_assigned_assessor, is_secretariat
-from .selectors import dossiers_for
+from .selectors import dossiers_for, filter_dossiers
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
@@ -55,26 +53,8 @@ def _show_errors(request, error):
 
 def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
-    queryset = dossiers_for(request.user)
-    sort = "-date"
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            q = data["q"].strip()
-            queryset = queryset.filter(
-                Q(number__icontains=q)
-                | Q(candidate__birth_name__icontains=q)
-                | Q(candidate__usage_name__icontains=q)
-                | Q(candidate__first_names__icontains=q)
-            )
-        if data["state"]:
-            queryset = queryset.filter(state=data["state"])
-        if data["certification"]:
-            queryset = queryset.filter(certification=data["certification"])
-        if data["year"]:
-            queryset = queryset.filter(created_at__year=data["year"])
-        sort = data["sort"] or sort
-    queryset = queryset.order_by(SORTS.get(sort, "-created_at"), "-pk")
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = filter_dossiers(dossiers_for(request.user), **filters)
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
