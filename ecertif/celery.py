@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "task": "jurys.send_session_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "exports-purge-expired": {
+        "task": "exports.purge_expired",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "mail-retry-pending": {
         "task": "mail.retry_pending",
         "schedule": crontab(minute="*/10"),

@@ -20,6 +20,8 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("jurys.urls")),
+    path("exports/", include("ecertif.exports.urls")),
+    path("statistiques/", include("ecertif.stats.urls")),
     path("evaluation-metier/", include("evaluations.workplace_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ SECRETARIAT_APPS = [
     "accounts",
     "mail",
     "notifications",
+    "exports",
     "referentiel",
     "dossiers",
     "evaluations",

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "ecertif.accounts",
     "ecertif.mail",
     "ecertif.notifications",
+    "ecertif.exports",
+    "ecertif.stats",
     "referentiel",
     "dossiers",
     "evaluations",
