@@ -25,7 +25,7 @@ from .forms import (
 from .guards import submit_missing
 from .models import Dossier
 from .rules import is_assigned_assessor, is_secretariat
-from .selectors import dossiers_for, filter_dossiers
+from .selectors import annotate_for_list, dossiers_for, filter_dossiers
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
@@ -54,7 +54,7 @@ def _show_errors(request, error):
 def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = filter_dossiers(dossiers_for(request.user), **filters)
+    queryset = annotate_for_list(filter_dossiers(dossiers_for(request.user), **filters), request.user)
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

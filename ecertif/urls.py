@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ecertif.accounts.urls")),
     path("referentiel/", include("referentiel.urls")),
     path("notifications/", include("ecertif.notifications.urls")),
+    path("dossiers/<int:pk>/dossier.pdf", core_views.dossier_pdf, name="dossier_pdf"),
     path("dossiers/", include("dossiers.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("jurys.urls")),

@@ -9,7 +9,7 @@ from django.db import transaction
 from pypdf import PdfWriter
 
 from dossiers import services as dossier_services
-from dossiers.enums import Civility, DiplomaLevel, DossierState
+from dossiers.enums import Civility, DiplomaLevel
 from dossiers.models import Candidate, Dossier, TrainingProvider
 from ecertif.accounts.groups import ensure_secretariat_group
 from ecertif.accounts.models import EmployerMembership, Establishment

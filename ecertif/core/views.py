@@ -1,11 +1,13 @@
 from django.db.models import Count
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from dossiers.enums import STATE_BADGES, DossierState
 from dossiers.selectors import dossiers_for
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
+from ecertif.core.dossier_pdf import dossier_summary
 from jurys.selectors import sessions_for
 
 HOME_TEMPLATES = {
@@ -41,9 +43,9 @@ def home(request):
         ]
     elif role == Role.JURY_MEMBER:
         context["sessions"] = list(
-            sessions_for(request.user).filter(date__gte=timezone.localdate()).order_by("date")[
-                :TODO_SIZE
-            ]
+            sessions_for(request.user)
+            .filter(date__gte=timezone.localdate())
+            .order_by("date")[:TODO_SIZE]
         )
     elif role == Role.ASSESSOR:
         context["todo"] = dossiers.filter(
@@ -51,3 +53,13 @@ def home(request):
         ).order_by("submitted_at")[:TODO_SIZE]
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
     return render(request, template, context)
+
+
+def dossier_pdf(request, pk):
+    """« Exporter PDF »: whoever may read the dossier (another tenant: 404)."""
+    dossier = get_object_or_404(dossiers_for(request.user).only("pk", "number"), pk=pk)
+    response = HttpResponse(dossier_summary(dossier.pk), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

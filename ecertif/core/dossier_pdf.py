@@ -1,0 +1,50 @@
+"""« Exporter PDF »: the whole dossier on paper (identity, setup, files, history, assessment,
+decision). A pure function, model in and bytes out, like the jury's documents."""
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from dossiers.models import Dossier
+from jurys.documents import LETTERHEAD, LETTERHEAD_SERVICE, STYLESHEET
+
+
+def dossier_summary(dossier_id):
+    dossier = (
+        Dossier.objects.select_related(
+            "candidate",
+            "certification",
+            "option",
+            "establishment",
+            "training_scheme",
+            "provider",
+            "assessor__user",
+        )
+        .prefetch_related("attachments", "transitions__actor", "carried_competences__competence")
+        .get(pk=dossier_id)
+    )
+    assessment = getattr(dossier, "assessment", None) if hasattr(dossier, "assessment") else None
+    results = list(assessment.results.select_related("competence")) if assessment else []
+    invitations = list(assessment.invitations.all()) if assessment else []
+    decisions = list(
+        dossier.decisions.select_related("session", "document")
+        .prefetch_related("competences__competence")
+        .order_by("-recorded_at")
+    )
+    html = render_to_string(
+        "documents/dossier_summary.html",
+        {
+            "letterhead": LETTERHEAD,
+            "letterhead_service": LETTERHEAD_SERVICE,
+            "dossier": dossier,
+            "candidate": dossier.candidate,
+            "assessment": assessment,
+            "results": results,
+            "invitations": invitations,
+            "decisions": decisions,
+        },
+    )
+    fetcher = weasyprint.URLFetcher(allowed_protocols=())
+    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
+    stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
+    return document.write_pdf(stylesheets=[stylesheet])
