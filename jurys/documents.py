@@ -159,7 +159,8 @@ def _identity(candidate):
     }
 
 
-def _render(template, context):
+def render_pdf(template, context):
+    """Render a `templates/documents/` template (extending `documents/base.html`) to PDF bytes."""
     html = render_to_string(
         template,
         {"letterhead": LETTERHEAD, "letterhead_service": LETTERHEAD_SERVICE, **context},
@@ -179,7 +180,7 @@ def session_decision_sheet(session):
     counts[NOT_EXAMINED] = 0
     for line in lines:
         counts[line.outcome_label] += 1
-    return _render(
+    return render_pdf(
         "documents/session_sheet.html",
         {
             "session": session,
@@ -198,7 +199,7 @@ def dossier_decision_sheet(dossier):
     if decision is None:
         raise ValueError(f"Le dossier {dossier.number} n'a pas de décision du jury en vigueur.")
     session = decision.session
-    return _render(
+    return render_pdf(
         "documents/dossier_sheet.html",
         {
             "decision": decision,
@@ -229,7 +230,7 @@ def certificate(decision):
     """The numbered parchemin of a standing `validated` decision."""
     document = _numbered(decision, Outcome.VALIDATED)
     dossier = decision.dossier
-    return _render(
+    return render_pdf(
         "documents/certificate.html",
         {
             "decision": decision,
@@ -256,7 +257,7 @@ def attestation(decision):
         for line in decision.competences.all()
         if line.validated
     ]
-    return _render(
+    return render_pdf(
         "documents/attestation.html",
         {
             "decision": decision,

@@ -1,12 +1,8 @@
 """« Exporter PDF »: the whole dossier on paper (identity, setup, files, history, assessment,
 decision). A pure function, model in and bytes out, like the jury's documents."""
 
-import weasyprint
-from django.conf import settings
-from django.template.loader import render_to_string
-
 from dossiers.models import Dossier
-from jurys.documents import LETTERHEAD, LETTERHEAD_SERVICE, STYLESHEET
+from jurys.documents import render_pdf
 
 
 def dossier_summary(dossier_id):
@@ -31,11 +27,9 @@ def dossier_summary(dossier_id):
         .prefetch_related("competences__competence")
         .order_by("-recorded_at")
     )
-    html = render_to_string(
+    return render_pdf(
         "documents/dossier_summary.html",
         {
-            "letterhead": LETTERHEAD,
-            "letterhead_service": LETTERHEAD_SERVICE,
             "dossier": dossier,
             "candidate": dossier.candidate,
             "assessment": assessment,
@@ -44,7 +38,3 @@ def dossier_summary(dossier_id):
             "decisions": decisions,
         },
     )
-    fetcher = weasyprint.URLFetcher(allowed_protocols=())
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
-    stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
-    return document.write_pdf(stylesheets=[stylesheet])
