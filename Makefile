@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install lint format migrations-check deploy-check pytest e2e clean
+.PHONY: run test install lint format migrations-check deploy-check pytest bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(sh scripts/find-python.sh)" -m venv $(VENV)
@@ -42,6 +42,17 @@ pytest: install
 	$(VENV)/bin/pytest
 
 test: lint migrations-check deploy-check pytest
+
+BENCH_DOSSIERS ?= 100000
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/ecertif_bench
+
+# Performance benchmark on PostgreSQL (not part of `make test`): see bench/README.md.
+bench: install
+	psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))"
+	psql "$(dir $(BENCH_DB))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DB))"
+	DATABASE_URL=$(BENCH_DB) $(MANAGE) migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DB) $(MANAGE) generate_load_data --dossiers $(BENCH_DOSSIERS)
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles
