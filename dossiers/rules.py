@@ -41,7 +41,21 @@ def is_submitted(user, dossier):
     return dossier is not None and dossier.state != DossierState.REGISTERING
 
 
-can_view = is_secretariat | is_employer_of | (is_assigned_assessor & is_submitted)
+@rules.predicate
+def is_jury_of(user, dossier):
+    """A member of the jury of a session the dossier is (or was) registered to."""
+    member = getattr(user, "jury_member", None) if user.is_authenticated else None
+    if dossier is None or member is None or not member.active:
+        return False
+    return dossier.registrations.filter(session__members=member).exists()
+
+
+can_view = (
+    is_secretariat
+    | is_employer_of
+    | (is_assigned_assessor & is_submitted)
+    | (is_submitted & is_jury_of)
+)
 can_edit = is_employer_of & is_registering
 can_return_predicate = (is_assigned_assessor | is_secretariat) & is_awaiting_assessment
 

@@ -1,7 +1,7 @@
 """Per-user querysets: every view loads dossiers through these, another tenant's is a 404."""
 
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 
 from ecertif.accounts.rules import is_secretariat
 
@@ -22,6 +22,12 @@ def visibility_filter(user):
     assessor = getattr(user, "assessor_profile", None)
     if assessor is not None:
         condition |= Q(assessor_id=assessor.pk) & ~Q(state=DossierState.REGISTERING)
+    member = getattr(user, "jury_member", None)
+    if member is not None and member.active:
+        # A jury member examines the dossiers registered to (or decided by) their sessions.
+        condition |= Q(pk__in=member.sessions.values("registrations__dossier")) | Q(
+            pk__in=member.sessions.values("decisions__dossier")
+        )
     return condition
 
 
@@ -76,7 +82,12 @@ def annotate_for_list(queryset, user):
     from ecertif.notifications.models import Notification
     from evaluations.models import WorkplaceAssessorInvitation
 
-    link = Concat(Value("/dossiers/"), OuterRef("pk"), Value("/"))
+    link = Concat(
+        Value("/dossiers/"),
+        Cast(OuterRef("pk"), output_field=CharField()),
+        Value("/"),
+        output_field=CharField(),
+    )
     return queryset.annotate(
         has_invitation=Exists(
             WorkplaceAssessorInvitation.objects.filter(

@@ -54,7 +54,9 @@ def _show_errors(request, error):
 def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = annotate_for_list(filter_dossiers(dossiers_for(request.user), **filters), request.user)
+    queryset = annotate_for_list(
+        filter_dossiers(dossiers_for(request.user), **filters), request.user
+    )
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -20,6 +20,6 @@ def sessions_for(user):
     if is_secretariat(user):
         return queryset
     member = getattr(user, "jury_member", None)
-    if member is None:
+    if member is None or not member.active:
         return queryset.none()
     return queryset.filter(members=member)

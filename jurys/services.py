@@ -11,6 +11,7 @@ from django.utils import timezone
 from dossiers.enums import DossierState, Transition
 from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier, DossierTransition
+from dossiers.rules import is_employer_of
 from dossiers.services import next_dossier_number
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify, notify_many
@@ -58,7 +59,7 @@ def _employers(dossier):
 
 
 def session_composition_missing(session):
-    colleges = {m.college for m in session.members.all()}
+    colleges = {m.college for m in session.members.filter(active=True)}
     missing = []
     if College.EMPLOYERS not in colleges:
         missing.append("Ajoutez au moins un membre du collège employeurs.")
@@ -169,9 +170,7 @@ def registration_withdraw(*, dossier, by):
     if registration is None:
         raise JuryError("Ce dossier n'est inscrit à aucune session.")
     if not rules.has_perm("jurys.withdraw_dossier", by, locked):
-        if locked.state == DossierState.AWAITING_JURY and rules.has_perm(
-            "jurys.register_dossier", by, locked
-        ):
+        if locked.state != DossierState.AWAITING_JURY or not is_employer_of(by, locked):
             raise JuryError(NOT_ALLOWED)
         if timezone.localdate() > registration.session.registration_deadline:
             raise JuryError(
@@ -349,6 +348,17 @@ def decision_revoke(*, dossier, by, reason):
         decision = JuryDecision.objects.select_for_update().get(
             dossier=locked, revoked_at__isnull=True
         )
+        carried_into = sorted(
+            CarriedCompetence.objects.filter(source_decision=decision)
+            .values_list("dossier__number", flat=True)
+            .distinct()
+        )
+        if carried_into:
+            raise JuryError(
+                "Des compétences validées par cette décision sont reportées dans le dossier "
+                f"{', '.join(carried_into)} (« Représenter le candidat ») : supprimez ou "
+                "corrigez d'abord ce dossier."
+            )
         source = locked.state
         locked.revoke_decision()
         locked.save()
@@ -413,10 +423,22 @@ def _add_years(day, years):
 @transaction.atomic
 def represent_candidate(*, dossier, by):
     """« Représenter le candidat »: a new dossier for the missing competences only."""
+    dossier = _lock(dossier)
     if dossier.state != DossierState.PARTIALLY_VALIDATED:
         raise JuryError("Seul un dossier « Partiel » permet de représenter le candidat.")
     if not rules.has_perm("dossiers.duplicate_dossier", by, dossier):
         raise JuryError(NOT_ALLOWED)
+    already = (
+        Dossier.objects.filter(
+            origin=dossier,
+            carried_competences__source_decision__dossier=dossier,
+            carried_competences__source_decision__revoked_at__isnull=True,
+        )
+        .values_list("number", flat=True)
+        .first()
+    )
+    if already:
+        raise JuryError(f"Le candidat est déjà représenté : dossier {already}.")
     carried = carried_for(dossier)
     new = Dossier.objects.create(
         number=next_dossier_number(),
@@ -469,7 +491,7 @@ def send_session_reminders(*, day=None):
                 continue
             dossiers = session.registrations.filter(ended_at__isnull=True).count()
             link = reverse("jurys:session", args=[session.pk])
-            for member in session.members.select_related("user"):
+            for member in session.members.filter(active=True).select_related("user"):
                 notify(
                     recipient=member.user,
                     text=f"Jury du {session.date:%d/%m/%Y} dans 7 jours : {dossiers} dossier(s).",

@@ -69,11 +69,18 @@ def session_detail(request, pk):
         .order_by("dossier__candidate__birth_name")
     )
     decisions = {d.dossier_id: d for d in session.decisions.filter(revoked_at__isnull=True)}
-    rows = []
+    latest = {}
     for registration in registrations:
         if registration.ended_at is not None and registration.dossier_id not in decisions:
             continue  # withdrawn, moved or released
-        rows.append((registration, decisions.get(registration.dossier_id)))
+        known = latest.get(registration.dossier_id)
+        if known is None or registration.registered_at > known.registered_at:
+            latest[registration.dossier_id] = registration
+    rows = [
+        (registration, decisions.get(registration.dossier_id))
+        for registration in registrations
+        if latest.get(registration.dossier_id) is registration
+    ]
     can_manage = rules.has_perm("jurys.manage_session", request.user, session)
     return render(
         request,

@@ -1,7 +1,16 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "exports"
 
-# Placeholder until the exports views land.
-urlpatterns = [path("", lambda request: HttpResponse(""), name="list")]
+urlpatterns = [
+    path("", views.export_list, name="list"),
+    path("dossiers/", views.export_dossiers, name="dossiers"),
+    path("sessions/<int:pk>/", views.export_session, name="session"),
+    path("statistiques/<slug:key>/", views.export_statistics, name="statistics"),
+    path("<int:pk>/", views.export_detail, name="detail"),
+    path("<int:pk>/statut/", views.export_status, name="status"),
+    path("<int:pk>/telecharger/", views.export_download, name="download"),
+    path("<int:pk>/relancer/", views.export_retry_view, name="retry"),
+]

@@ -76,7 +76,7 @@ ROW_STATES = [
 def test_list_employer_queries_constant(employer_client, django_assert_num_queries, count):
     for state in ROW_STATES[:count]:
         DossierFactory(establishment=employer_client.establishment, state=state)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = employer_client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -87,7 +87,7 @@ def test_list_secretariat_queries_constant(client, django_assert_num_queries, co
     for state in ROW_STATES[:count]:
         DossierFactory(state=state)
     client.force_login(StaffFactory())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -99,7 +99,7 @@ def test_list_assessor_queries_constant(client, django_assert_num_queries, count
     for _ in range(count - 1):
         DossierFactory(awaiting_assessment=True, assessor=first.assessor)
     client.force_login(first.assessor.user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -322,15 +322,28 @@ def one_per_state(db):
     return dossiers
 
 
+DECIDED = {
+    DossierState.VALIDATED,
+    DossierState.PARTIALLY_VALIDATED,
+    DossierState.NOT_VALIDATED,
+}
+SHEET = "Exporter la feuille de décision du jury"
+
+
+def _tail(state):
+    """The icons every reader gets after the role's own: PDF, then the sheet once decided."""
+    return ["Exporter PDF", *([SHEET] if state in DECIDED else [])]
+
+
 def test_list_row_actions_owner_per_state(client, one_per_state):
     first = one_per_state[DossierState.REGISTERING]
     client.force_login(_employer_of(first.establishment))
     actions = _row_actions(client.get(LIST_URL))
     assert actions == {
         dossier.number: (
-            ["Consulter", "Éditer", "Dupliquer", "Supprimer"]
+            ["Consulter", "Éditer", "Dupliquer", "Exporter PDF", "Supprimer"]
             if state == DossierState.REGISTERING
-            else ["Consulter", "Dupliquer"]
+            else ["Consulter", "Dupliquer", *_tail(state)]
         )
         for state, dossier in one_per_state.items()
     }
@@ -339,14 +352,20 @@ def test_list_row_actions_owner_per_state(client, one_per_state):
 def test_list_row_actions_secretariat_consult_only(client, one_per_state):
     client.force_login(StaffFactory())
     actions = _row_actions(client.get(LIST_URL))
-    assert actions == {dossier.number: ["Consulter"] for dossier in one_per_state.values()}
+    assert actions == {
+        dossier.number: ["Consulter", *_tail(state)] for state, dossier in one_per_state.items()
+    }
 
 
 def test_list_row_actions_assessor_consult_only(client, one_per_state):
     client.force_login(one_per_state[DossierState.REGISTERING].assessor.user)
     actions = _row_actions(client.get(LIST_URL))
     assert actions == {
-        dossier.number: ["Consulter"]
+        dossier.number: (
+            ["Consulter", "Inviter un évaluateur métier", "Exporter PDF"]
+            if state == DossierState.AWAITING_ASSESSMENT
+            else ["Consulter", *_tail(state)]
+        )
         for state, dossier in one_per_state.items()
         if state != DossierState.REGISTERING
     }
@@ -357,14 +376,15 @@ def test_list_row_actions_links(employer_client):
     content = employer_client.get(LIST_URL).content.decode()
     pk, number = dossier.pk, dossier.number
     assert (
-        f'<a class="btn btn-outline-secondary" href="/dossiers/{pk}/etape/certification/" '
+        f'<a class="btn btn-sm btn-outline-secondary" href="/dossiers/{pk}/etape/certification/" '
         f'data-bs-toggle="tooltip" title="Éditer" aria-label="Éditer le dossier {number}">'
     ) in content
-    assert f'<form method="post" action="/dossiers/{pk}/dupliquer/" class="d-inline">' in content
+    assert f'<form method="post" action="/dossiers/{pk}/dupliquer/">' in content
     assert (
-        f'<a class="btn btn-outline-danger" href="/dossiers/{pk}/supprimer/" '
+        f'<a class="btn btn-sm btn-outline-danger" href="/dossiers/{pk}/supprimer/" '
         f'data-bs-toggle="tooltip" title="Supprimer" aria-label="Supprimer le dossier {number}">'
     ) in content
+    assert f'href="/dossiers/{pk}/dossier.pdf"' in content
 
 
 # --- Detail ---------------------------------------------------------------------------------

@@ -524,10 +524,12 @@ def test_dossier_documents_outsiders_get_404(client, partial, name, who, request
     assert response.status_code == 404
 
 
-def test_attestation_session_member_gets_404(client, partial, vice_president):
+def test_attestation_session_member_downloads(client, partial, vice_president):
+    # The jury members of the session that decided read the dossier, its documents included.
     response = _get(client, vice_president.user, "attestation", partial.pk)
 
-    assert response.status_code == 404
+    number = partial.decisions.get().document.number
+    assert_pdf(response, f"attestation-{number}.pdf")
 
 
 def test_certificate_own_employer_downloads(client, validated, owner):
