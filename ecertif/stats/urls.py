@@ -1,7 +1,7 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "stats"
 
-# Placeholder until the stats views land.
-urlpatterns = [path("", lambda request: HttpResponse(""), name="dashboard")]
+urlpatterns = [path("", views.dashboard, name="dashboard")]
