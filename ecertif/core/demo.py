@@ -6,11 +6,12 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from dossiers import services as dossier_services
-from dossiers.enums import Civility, DiplomaLevel
-from dossiers.models import Candidate, Dossier, TrainingProvider
+from dossiers.enums import Civility, DiplomaLevel, Transition
+from dossiers.models import Candidate, Dossier, DossierTransition, TrainingProvider
 from ecertif.accounts.groups import ensure_secretariat_group
 from ecertif.accounts.models import EmployerMembership, Establishment
 from evaluations import services as evaluation_services
@@ -106,9 +107,34 @@ def seed_demo(*, today=None):
         JuryMember.objects.get_or_create(
             user=users[key], defaults={"college": college, "organisation": organisation}
         )
+    fresh = not Dossier.objects.exists()
     _seed_dossiers(users, certifications)
     _seed_jury(users, certifications, today)
+    if fresh:
+        _spread_history()
     return users
+
+
+# Days spent before each step, so the demo's « durée passée dans chaque statut » means something.
+STEP_GAPS = {
+    Transition.SUBMIT: 12,
+    Transition.COMPLETE_ASSESSMENT: 26,
+    Transition.DECIDE: 34,
+}
+
+
+def _spread_history():
+    """Demo data is created in one go: move each dossier's history back in time, keeping order."""
+    now = timezone.now()
+    for dossier in Dossier.objects.prefetch_related("transitions"):
+        rows = sorted(dossier.transitions.all(), key=lambda t: (t.at, t.pk))
+        total = sum(STEP_GAPS.get(t.transition, 3) for t in rows[1:]) + 5
+        at = now - datetime.timedelta(days=total + dossier.pk % 7)
+        for index, row in enumerate(rows):
+            if index:
+                at += datetime.timedelta(days=STEP_GAPS.get(row.transition, 3) + dossier.pk % 5)
+            DossierTransition.objects.filter(pk=row.pk).update(at=at)
+        Dossier.objects.filter(pk=dossier.pk).update(created_at=rows[0].at if rows else now)
 
 
 # establishment index, civility, birth name, first names, birth date, place, code, position
