@@ -26,6 +26,7 @@ from evaluations.services import (
     new_token,
 )
 from evaluations.workplace_views import LINK_KEY, SESSION_KEY
+from tests.core.test_public_urls import ALL_URLS, PUBLIC_URL_NAMES
 from tests.factories.accounts import MembershipFactory, UserFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
@@ -670,3 +671,28 @@ def test_page_after_resend_old_session_refused(client, invitation, token, dossie
     assert SESSION_KEY not in client.session
     # The old link itself is unknown now.
     assert client.get(enter_url(token)).status_code == 404
+
+
+def test_enter_200_random_tokens_no_hit(client, invitation):
+    hits = 0
+    for _ in range(200):
+        response = client.get(enter_url(new_token()))
+        assert response.status_code == 404
+        hits += SESSION_KEY in client.session
+    assert hits == 0
+
+
+WORKPLACE_URLS = [(name, path) for name, path in ALL_URLS if not name.startswith("workplace:")]
+
+
+@pytest.mark.parametrize(("name", "path"), WORKPLACE_URLS, ids=[n for n, _ in WORKPLACE_URLS])
+def test_workplace_session_opens_no_other_url(workplace_client, name, path):
+    """Every URL pattern of the application, with the workplace assessor's session."""
+    response = workplace_client.get(path)
+    if name in PUBLIC_URL_NAMES:
+        # Public pages (login, account request…) never show anything of the dossier.
+        assert response.status_code in (200, 302, 404, 405)
+        assert "ROUSSEL" not in response.content.decode()
+    else:
+        assert response.status_code == 302, f"{name} ({path}) : {response.status_code}"
+        assert response["Location"].startswith("/comptes/login/")
