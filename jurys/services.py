@@ -5,6 +5,7 @@ import datetime
 import rules
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,6 +132,31 @@ def session_close(*, session, by):
     session.status = SessionStatus.CLOSED
     session.save(update_fields=["status"])
     return released
+
+
+def sessions_refresh_statuses(*, day=None):
+    """Daily: deadline passed → registrations closed; date passed → held; held with nothing
+    left to decide → closed (SPEC: a session closes once every dossier is decided or released)."""
+    day = day or timezone.localdate()
+    JurySession.objects.filter(status=SessionStatus.OPEN, registration_deadline__lt=day).update(
+        status=SessionStatus.REGISTRATION_CLOSED
+    )
+    JurySession.objects.filter(
+        status__in=[SessionStatus.OPEN, SessionStatus.REGISTRATION_CLOSED], date__lt=day
+    ).update(status=SessionStatus.HELD)
+    waiting = SessionRegistration.objects.filter(session=OuterRef("pk"), ended_at__isnull=True)
+    closable = JurySession.objects.filter(status=SessionStatus.HELD).exclude(Exists(waiting))
+    return closable.update(status=SessionStatus.CLOSED)
+
+
+def _close_if_done(session, day=None):
+    day = day or timezone.localdate()
+    if (
+        session.registration_deadline < day
+        and session.date <= day
+        and not session.registrations.filter(ended_at__isnull=True).exists()
+    ):
+        JurySession.objects.filter(pk=session.pk).update(status=SessionStatus.CLOSED)
 
 
 # Registrations
@@ -307,6 +333,7 @@ def decide(*, dossier, by, competences, motivation=""):
         registration.ended_at = timezone.now()
         registration.end_reason = "Examiné par le jury"
         registration.save(update_fields=["ended_at", "end_reason"])
+        _close_if_done(registration.session)
         if outcome != Outcome.NOT_VALIDATED:
             kind = (
                 DocumentKind.CERTIFICATE

@@ -156,7 +156,8 @@ def test_send_session_reminders_task_uses_today(
 
     assert len(mailoutbox) == 2
     upcoming.refresh_from_db()
-    assert upcoming.status == SessionStatus.OPEN
+    # The daily task also follows the calendar: its deadline passed a week ago.
+    assert upcoming.status == SessionStatus.REGISTRATION_CLOSED
     assert upcoming.reminder_sent_at == datetime.datetime(2027, 3, 1, 7, 30, tzinfo=datetime.UTC)
 
 
@@ -165,3 +166,27 @@ def test_beat_schedule_runs_session_reminders_daily():
 
     assert entries["jurys.send_session_reminders"] == crontab(hour=7, minute=30)
     assert tasks.send_session_reminders.name == "jurys.send_session_reminders"
+
+
+def test_sessions_refresh_statuses_follow_the_calendar(db):
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    upcoming = JurySessionFactory(open=True, date=today + 10 * day, registration_deadline=today)
+    deadline_passed = JurySessionFactory(
+        open=True, date=today + 5 * day, registration_deadline=today - day
+    )
+    held_empty = JurySessionFactory(open=True, date=today - day, registration_deadline=today - day)
+    held_waiting = JurySessionFactory(
+        open=True, date=today - day, registration_deadline=today - 2 * day
+    )
+    SessionRegistrationFactory(session=held_waiting)
+
+    services.sessions_refresh_statuses(day=today)
+
+    statuses = dict(JurySession.objects.values_list("pk", "status"))
+    assert statuses == {
+        upcoming.pk: SessionStatus.OPEN,
+        deadline_passed.pk: SessionStatus.REGISTRATION_CLOSED,
+        held_empty.pk: SessionStatus.CLOSED,
+        held_waiting.pk: SessionStatus.HELD,
+    }
