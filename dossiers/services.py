@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
+from ecertif.core.sequences import next_value
 from ecertif.core.uploads import check_upload
-from ecertif.mail.services import queue_email
-from ecertif.notifications.services import notify
+from ecertif.notifications.services import notify_by_mail_too
 from evaluations.selectors import is_accredited
 
 from . import guards
@@ -21,14 +21,7 @@ from .signals import dossier_submitted
 def next_dossier_number(*, year=None):
     """`CQP-<year>-<6 digits>`, allocated under a row lock: safe under concurrent creation."""
     year = year or timezone.localdate().year
-    with transaction.atomic():
-        DossierNumberSequence.objects.bulk_create(
-            [DossierNumberSequence(year=year, last_value=0)], ignore_conflicts=True
-        )
-        sequence = DossierNumberSequence.objects.select_for_update().get(year=year)
-        sequence.last_value += 1
-        sequence.save(update_fields=["last_value"])
-    return f"CQP-{year}-{sequence.last_value:06d}"
+    return f"CQP-{year}-{next_value(DossierNumberSequence, year=year):06d}"
 
 
 def _record(*, dossier, source, transition, by, reason=""):
@@ -216,13 +209,10 @@ def dossier_submit(*, dossier, by):
         dossier_submitted.send(sender=Dossier, dossier=locked)
         assessor_user = locked.assessor.user
         link = reverse("dossiers:detail", args=[locked.pk])
-        notify(
-            recipient=assessor_user,
+        notify_by_mail_too(
+            recipients=[assessor_user],
             text=f"Nouveau dossier à évaluer : {locked.number} — {locked.candidate.full_name}",
             link=link,
-        )
-        queue_email(
-            to=assessor_user.email,
             subject=f"[e-Certif] Nouveau dossier à évaluer : {locked.number}",
             template="dossier_submitted",
             context={"dossier": locked, "assessor": assessor_user, "link": link},
@@ -250,16 +240,12 @@ def dossier_return_for_completion(*, dossier, by, reason):
             reason=reason,
         )
         link = reverse("dossiers:detail", args=[locked.pk])
-        for membership in locked.establishment.memberships.select_related("user"):
-            notify(
-                recipient=membership.user,
-                text=f"Dossier {locked.number} renvoyé pour complément : {reason[:120]}",
-                link=link,
-            )
-            queue_email(
-                to=membership.user.email,
-                subject=f"[e-Certif] Dossier {locked.number} à compléter",
-                template="dossier_returned",
-                context={"dossier": locked, "reason": reason, "link": link},
-            )
+        notify_by_mail_too(
+            recipients=[m.user for m in locked.establishment.memberships.select_related("user")],
+            text=f"Dossier {locked.number} renvoyé pour complément : {reason[:120]}",
+            link=link,
+            subject=f"[e-Certif] Dossier {locked.number} à compléter",
+            template="dossier_returned",
+            context={"dossier": locked, "reason": reason, "link": link},
+        )
     return locked

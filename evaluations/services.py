@@ -15,7 +15,7 @@ from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier, DossierTransition
 from ecertif.core.uploads import check_upload
 from ecertif.mail.services import queue_email
-from ecertif.notifications.services import notify
+from ecertif.notifications.services import notify, notify_by_mail_too
 
 from .enums import INVITATION_REMINDER_DAYS, INVITATION_VALIDITY_DAYS, ResultChoice
 from .guards import complete_missing
@@ -254,21 +254,17 @@ def assessment_complete(*, dossier, by):
             actor=by,
         )
         link = reverse("dossiers:detail", args=[locked.pk])
-        for membership in locked.establishment.memberships.select_related("user"):
-            notify(
-                recipient=membership.user,
-                text=(
-                    f"Évaluation terminée pour le dossier {locked.number} : "
-                    "vous pouvez l'inscrire à un jury."
-                ),
-                link=link,
-            )
-            queue_email(
-                to=membership.user.email,
-                subject=f"[e-Certif] Dossier {locked.number} évalué : à inscrire à un jury",
-                template="assessment_completed",
-                context={"dossier": locked, "link": link},
-            )
+        notify_by_mail_too(
+            recipients=[m.user for m in locked.establishment.memberships.select_related("user")],
+            text=(
+                f"Évaluation terminée pour le dossier {locked.number} : "
+                "vous pouvez l'inscrire à un jury."
+            ),
+            link=link,
+            subject=f"[e-Certif] Dossier {locked.number} évalué : à inscrire à un jury",
+            template="assessment_completed",
+            context={"dossier": locked, "link": link},
+        )
     return locked
 
 

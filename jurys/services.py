@@ -14,8 +14,9 @@ from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier, DossierTransition
 from dossiers.rules import is_employer_of
 from dossiers.services import next_dossier_number
+from ecertif.core.sequences import next_value
 from ecertif.mail.services import queue_email
-from ecertif.notifications.services import notify, notify_many
+from ecertif.notifications.services import notify, notify_by_mail_too, notify_many
 from evaluations.enums import ResultChoice
 from evaluations.models import Assessment
 
@@ -261,15 +262,9 @@ def next_document_number(*, kind, year=None):
     """`P-<year>-<5 digits>` (parchemin) or `A-…` (attestation): one counter per year, under a
     row lock, so a number is never given twice nor reused."""
     year = year or timezone.localdate().year
-    with transaction.atomic():
-        DocumentNumberSequence.objects.bulk_create(
-            [DocumentNumberSequence(year=year, last_value=0)], ignore_conflicts=True
-        )
-        sequence = DocumentNumberSequence.objects.select_for_update().get(year=year)
-        sequence.last_value += 1
-        sequence.save(update_fields=["last_value"])
+    value = next_value(DocumentNumberSequence, year=year)
     prefix = "P" if kind == DocumentKind.CERTIFICATE else "A"
-    return f"{prefix}-{year}-{sequence.last_value:05d}"
+    return f"{prefix}-{year}-{value:05d}"
 
 
 def decide(*, dossier, by, competences, motivation=""):
@@ -346,19 +341,14 @@ def decide(*, dossier, by, competences, motivation=""):
         _history(locked, source, Transition.DECIDE, by, reason=motivation.strip())
         label = Outcome(outcome).label
         link = reverse("dossiers:detail", args=[locked.pk])
-        recipients = [*_employers(locked), locked.assessor.user]
-        notify_many(
-            recipients=recipients,
+        notify_by_mail_too(
+            recipients=[*_employers(locked), locked.assessor.user],
             text=f"Décision du jury pour le dossier {locked.number} : {label}.",
             link=link,
+            subject=f"[e-Certif] Décision du jury — dossier {locked.number} : {label}",
+            template="decision_recorded",
+            context={"dossier": locked, "decision": decision, "link": link},
         )
-        for user in recipients:
-            queue_email(
-                to=user.email,
-                subject=f"[e-Certif] Décision du jury — dossier {locked.number} : {label}",
-                template="decision_recorded",
-                context={"dossier": locked, "decision": decision, "link": link},
-            )
     return decision
 
 

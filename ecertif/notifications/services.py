@@ -64,3 +64,14 @@ def mark_all_read(*, user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notify_by_mail_too(*, recipients, text, link, subject, template, context):
+    """The usual pair (SPEC §6): a bell notification and an email per recipient, both inside the
+    caller's transaction (the emails leave after commit, through the outbox)."""
+    from ecertif.mail.services import queue_email
+
+    recipients = list(recipients)
+    notify_many(recipients=recipients, text=text, link=link)
+    for user in recipients:
+        queue_email(to=user.email, subject=subject, template=template, context=context)
