@@ -57,7 +57,7 @@ def home(request):
 
 def dossier_pdf(request, pk):
     """« Exporter PDF »: whoever may read the dossier (another tenant: 404)."""
-    dossier = get_object_or_404(dossiers_for(request.user).only("pk", "number"), pk=pk)
+    dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
     response = HttpResponse(dossier_summary(dossier.pk), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
