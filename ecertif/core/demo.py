@@ -129,12 +129,12 @@ def _spread_history():
     for dossier in Dossier.objects.prefetch_related("transitions"):
         rows = sorted(dossier.transitions.all(), key=lambda t: (t.at, t.pk))
         total = sum(STEP_GAPS.get(t.transition, 3) for t in rows[1:]) + 5
-        at = now - datetime.timedelta(days=total + dossier.pk % 7)
+        at = first_at = now - datetime.timedelta(days=total + dossier.pk % 7)
         for index, row in enumerate(rows):
             if index:
                 at += datetime.timedelta(days=STEP_GAPS.get(row.transition, 3) + dossier.pk % 5)
             DossierTransition.objects.filter(pk=row.pk).update(at=at)
-        Dossier.objects.filter(pk=dossier.pk).update(created_at=rows[0].at if rows else now)
+        Dossier.objects.filter(pk=dossier.pk).update(created_at=first_at)
 
 
 # establishment index, civility, birth name, first names, birth date, place, code, position
