@@ -1,5 +1,8 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,6 +12,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from . import services
 from .exceptions import DossierActionError
 from .models import Attachment, Candidate, Dossier, DossierTransition, TrainingProvider
+from .privacy import candidate_data
 
 
 class TransitionInline(admin.TabularInline):
@@ -129,6 +133,18 @@ class CandidateAdmin(admin.ModelAdmin):
     list_display = ["birth_name", "first_names", "birth_date", "establishment"]
     list_select_related = ["establishment"]
     search_fields = ["birth_name", "usage_name", "first_names", "email"]
+    actions = ["export_personal_data"]
+
+    @admin.action(description="Exporter toutes les données détenues (RGPD, JSON)")
+    def export_personal_data(self, request, queryset):
+        data = [candidate_data(candidate) for candidate in queryset]
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="donnees-candidats.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 @admin.register(TrainingProvider)

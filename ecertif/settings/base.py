@@ -194,6 +194,9 @@ def mailers_from_url(url):
 MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
 EMAIL_MAX_ATTEMPTS = 5
 
+# RGPD: candidates are anonymised this many years after their last dossier ended.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
+
 # Celery: Redis when REDIS_URL is set, eager (in-process) otherwise.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

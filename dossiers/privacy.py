@@ -1,0 +1,153 @@
+"""Personal data (RGPD): what is held on a candidate, and anonymisation after the retention
+period. The figures (states, certifications, dates, decisions) are kept for the statistics."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .enums import DECIDED_STATES
+from .models import Attachment, Candidate, Dossier
+
+ANONYMISED = "Anonymisé"
+
+
+def candidate_data(candidate):
+    """Everything held on one candidate, as a JSON-ready dict (right of access)."""
+    identity_fields = [
+        "civility",
+        "birth_name",
+        "usage_name",
+        "first_names",
+        "birth_date",
+        "birth_place",
+        "birth_place_code",
+        "email",
+        "phone",
+        "address",
+        "postcode",
+        "city",
+        "highest_diploma_level",
+        "declares_diploma",
+        "position_held",
+        "company_entry_date",
+    ]
+    dossiers = []
+    for dossier in candidate.dossiers.select_related("certification", "establishment").order_by(
+        "created_at"
+    ):
+        assessment = (
+            getattr(dossier, "assessment", None) if hasattr(dossier, "assessment") else None
+        )
+        dossiers.append(
+            {
+                "numero": dossier.number,
+                "certification": dossier.certification.label,
+                "etablissement": dossier.establishment.name,
+                "statut": dossier.get_state_display(),
+                "cree_le": dossier.created_at.isoformat(),
+                "pieces": [
+                    {
+                        "libelle": a.label,
+                        "fichier": a.original_name,
+                        "depose_le": a.uploaded_at.isoformat(),
+                    }
+                    for a in dossier.attachments.all()
+                ],
+                "historique": [
+                    {"action": t.transition_label, "le": t.at.isoformat(), "motif": t.reason}
+                    for t in dossier.transitions.all()
+                ],
+                "evaluation": None
+                if assessment is None
+                else {
+                    "observations_du_candidat": assessment.candidate_observations,
+                    "resultats": [
+                        {
+                            "competence": f"C{r.competence.number} {r.competence.label}",
+                            "resultat": r.get_result_display(),
+                            "commentaire": r.comment,
+                            "observation_metier": r.workplace_observation,
+                        }
+                        for r in assessment.results.select_related("competence")
+                    ],
+                },
+                "decisions": [
+                    {
+                        "session": d.session.date.isoformat(),
+                        "decision": d.get_outcome_display(),
+                        "annulee_le": d.revoked_at.isoformat() if d.revoked_at else None,
+                    }
+                    for d in dossier.decisions.select_related("session")
+                ],
+            }
+        )
+    identity = {}
+    for field in identity_fields:
+        value = getattr(candidate, field)
+        identity[field] = value.isoformat() if isinstance(value, datetime.date) else value
+    return {"candidat": identity, "dossiers": dossiers}
+
+
+def purgeable_candidates(*, retention_years, now=None):
+    """Candidates whose every dossier ended (decided) more than `retention_years` ago, or was
+    left untouched that long."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=365 * retention_years)
+    recent = Dossier.objects.filter(updated_at__gte=limit).values("candidate_id")
+    open_ = (
+        Dossier.objects.exclude(state__in=DECIDED_STATES)
+        .filter(updated_at__gte=limit)
+        .values("candidate_id")
+    )
+    return (
+        Candidate.objects.exclude(birth_name=ANONYMISED)
+        .exclude(pk__in=recent)
+        .exclude(pk__in=open_)
+        .filter(dossiers__isnull=False)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def anonymise_candidate(candidate):
+    """Replace the identity, delete the files; keep the dossier's figures."""
+    files = []
+    for attachment in Attachment.objects.filter(dossier__candidate=candidate):
+        files.append((attachment.file.storage, attachment.file.name))
+    Attachment.objects.filter(dossier__candidate=candidate).delete()
+    for dossier in candidate.dossiers.all():
+        assessment = (
+            getattr(dossier, "assessment", None) if hasattr(dossier, "assessment") else None
+        )
+        if assessment is not None:
+            if assessment.guide_scan:
+                files.append((assessment.guide_scan.storage, assessment.guide_scan.name))
+            assessment.guide_scan = ""
+            assessment.guide_original_name = ""
+            assessment.candidate_observations = ""
+            assessment.save()
+            assessment.invitations.update(name=ANONYMISED, email="anonymise@invalid", function="")
+    year = candidate.birth_date.year
+    Candidate.objects.filter(pk=candidate.pk).update(
+        birth_name=ANONYMISED,
+        usage_name="",
+        first_names=ANONYMISED,
+        birth_date=datetime.date(year, 1, 1),
+        birth_place="",
+        birth_place_code="",
+        email="",
+        phone="",
+        address="",
+        postcode="00000",
+        city="",
+        position_held="",
+        company_entry_date=None,
+    )
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    return len(files)
