@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 
 from ecertif.accounts.siret import SiretFormField
@@ -220,6 +221,12 @@ class DossierFilterForm(forms.Form):
         queryset=Certification.objects.all(),
         empty_label="Toutes les certifications",
     )
+    session = forms.ModelChoiceField(
+        label="Session du jury",
+        required=False,
+        queryset=None,
+        empty_label="Toutes les sessions",
+    )
     year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(
         label="Trier par",
@@ -236,6 +243,11 @@ class DossierFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Sessions are referenced by name: the jury app sits above this one.
+        self.fields["session"].queryset = apps.get_model("jurys", "JurySession").objects.order_by(
+            "-date"
+        )
+        self.fields["session"].label_from_instance = lambda s: f"Jury du {s.date:%d/%m/%Y}"
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", "Toutes les années")] + [
             (year, str(year)) for year in range(this_year, 2016, -1)

@@ -58,7 +58,9 @@ SORTS = {
 DEFAULT_SORT = "-date"
 
 
-def filter_dossiers(queryset, *, q="", state="", certification=None, year=None, sort="", **_):
+def filter_dossiers(
+    queryset, *, q="", state="", certification=None, year=None, session=None, sort="", **_
+):
     """The list's search, filters and sort: the screen and its Excel export share them."""
     q = (q or "").strip()
     if q:
@@ -74,6 +76,9 @@ def filter_dossiers(queryset, *, q="", state="", certification=None, year=None, 
         queryset = queryset.filter(certification=certification)
     if year:
         queryset = queryset.filter(created_at__year=year)
+    if session:
+        # Registered to that session (still or when it decided): one row per dossier.
+        queryset = queryset.filter(pk__in=session.registrations.values("dossier"))
     return queryset.order_by(SORTS.get(sort or DEFAULT_SORT, "-created_at"), "-pk")
 
 

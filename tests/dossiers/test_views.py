@@ -12,6 +12,7 @@ from dossiers import services
 from dossiers.enums import DossierState, Transition, WizardStep
 from dossiers.exceptions import ALREADY_MOVED
 from dossiers.models import Attachment, Candidate, Dossier, DossierTransition
+from jurys.models import SessionRegistration
 from tests.factories.accounts import EmployerFactory, MembershipFactory, StaffFactory, UserFactory
 from tests.factories.dossiers import (
     MINIMAL_PDF,
@@ -20,6 +21,7 @@ from tests.factories.dossiers import (
     DossierFactory,
     TrainingProviderFactory,
 )
+from tests.factories.jurys import JurySessionFactory
 from tests.factories.referentiel import CertificationOptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,7 @@ ROW_STATES = [
 def test_list_employer_queries_constant(employer_client, django_assert_num_queries, count):
     for state in ROW_STATES[:count]:
         DossierFactory(establishment=employer_client.establishment, state=state)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = employer_client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -87,7 +89,7 @@ def test_list_secretariat_queries_constant(client, django_assert_num_queries, co
     for state in ROW_STATES[:count]:
         DossierFactory(state=state)
     client.force_login(StaffFactory())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -99,7 +101,7 @@ def test_list_assessor_queries_constant(client, django_assert_num_queries, count
     for _ in range(count - 1):
         DossierFactory(awaiting_assessment=True, assessor=first.assessor)
     client.force_login(first.assessor.user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -713,3 +715,14 @@ def test_return_already_returned_by_someone_else_told_already_moved(
     assert response.status_code == 302
     assert response["Location"] == f"/dossiers/{submitted.pk}/"
     assert _messages(response) == [ALREADY_MOVED]
+
+
+def test_list_filter_by_jury_session(employer_client):
+    session = JurySessionFactory(open=True)
+    registered = DossierFactory(awaiting_jury=True, establishment=employer_client.establishment)
+    DossierFactory(awaiting_jury=True, establishment=employer_client.establishment)
+    SessionRegistration.objects.create(
+        session=session, dossier=registered, registered_by=employer_client.user
+    )
+    response = employer_client.get(LIST_URL, {"session": session.pk})
+    assert [d.number for d in response.context["page_obj"].object_list] == [registered.number]
