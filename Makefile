@@ -23,6 +23,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint templates --lint
 
 format: install
 	$(VENV)/bin/ruff format .
