@@ -32,7 +32,7 @@ class RegistrationInline(admin.TabularInline):
     model = SessionRegistration
     extra = 0
     can_delete = False
-    fields = ["dossier", "registered_by", "registered_at", "ended_at", "end_reason"]
+    fields = ["dossier", "registered_by", "registered_at", "ended_at", "end_kind", "end_reason"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

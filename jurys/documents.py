@@ -8,14 +8,14 @@ from dataclasses import dataclass
 import weasyprint
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 
 from dossiers.enums import Civility
 from dossiers.models import Dossier
 from referentiel.enums import CertificationKind
 
-from .enums import College, Outcome
+from .enums import College, Outcome, RegistrationEnd
 from .models import (
     CarriedCompetence,
     CompetenceDecision,
@@ -101,11 +101,13 @@ class SheetLine:
 
 
 def session_lines(session):
-    """Standing decisions of the session, then dossiers still registered (« Non examiné »)."""
+    """Standing decisions of the session, then dossiers still registered or released at its
+    closing (« Non examiné »)."""
     decisions = list(standing_decisions().filter(session=session))
     decided = {decision.dossier_id for decision in decisions}
     pending = (
-        SessionRegistration.objects.filter(session=session, ended_at__isnull=True)
+        SessionRegistration.objects.filter(session=session)
+        .filter(Q(ended_at__isnull=True) | Q(end_kind=RegistrationEnd.RELEASED))
         .exclude(dossier_id__in=decided)
         .select_related(*_DOSSIER_RELATED)
     )

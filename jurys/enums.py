@@ -23,6 +23,13 @@ SESSION_BADGES = {
 }
 
 
+class RegistrationEnd(models.TextChoices):
+    WITHDRAWN = "withdrawn", "Retiré par l'employeur"
+    MOVED = "moved", "Déplacé vers une autre session"
+    DECIDED = "decided", "Examiné par le jury"
+    RELEASED = "released", "Non examiné (session clôturée)"
+
+
 class Outcome(models.TextChoices):
     VALIDATED = "validated", "Validé"
     PARTIALLY_VALIDATED = "partially_validated", "Partiel"

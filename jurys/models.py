@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .enums import College, DocumentKind, Outcome, SessionStatus
+from .enums import College, DocumentKind, Outcome, RegistrationEnd, SessionStatus
 
 
 class JuryMember(models.Model):
@@ -96,6 +96,9 @@ class SessionRegistration(models.Model):
     )
     registered_at = models.DateTimeField("inscrit le", auto_now_add=True)
     ended_at = models.DateTimeField("fin de l'inscription", null=True, blank=True)
+    end_kind = models.CharField(
+        "fin de l'inscription", max_length=10, choices=RegistrationEnd.choices, blank=True
+    )
     end_reason = models.CharField("motif de fin", max_length=200, blank=True)
 
     class Meta:

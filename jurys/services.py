@@ -20,7 +20,14 @@ from ecertif.notifications.services import notify, notify_by_mail_too, notify_ma
 from evaluations.enums import ResultChoice
 from evaluations.models import Assessment
 
-from .enums import SESSION_REMINDER_DAYS, College, DocumentKind, Outcome, SessionStatus
+from .enums import (
+    SESSION_REMINDER_DAYS,
+    College,
+    DocumentKind,
+    Outcome,
+    RegistrationEnd,
+    SessionStatus,
+)
 from .guards import decide_missing, reopen_missing
 from .models import (
     CarriedCompetence,
@@ -119,8 +126,9 @@ def session_close(*, session, by):
     )
     for registration in released:
         registration.ended_at = now
+        registration.end_kind = RegistrationEnd.RELEASED
         registration.end_reason = "Non examiné : à inscrire à une autre session"
-        registration.save(update_fields=["ended_at", "end_reason"])
+        registration.save(update_fields=["ended_at", "end_kind", "end_reason"])
         dossier = registration.dossier
         notify_many(
             recipients=_employers(dossier),
@@ -206,8 +214,9 @@ def registration_withdraw(*, dossier, by):
             )
         raise JuryError(NOT_ALLOWED)
     registration.ended_at = timezone.now()
+    registration.end_kind = RegistrationEnd.WITHDRAWN
     registration.end_reason = "Retiré par l'employeur"
-    registration.save(update_fields=["ended_at", "end_reason"])
+    registration.save(update_fields=["ended_at", "end_kind", "end_reason"])
     return registration
 
 
@@ -227,8 +236,9 @@ def registration_move(*, dossier, session, by):
     if session.status == SessionStatus.CLOSED:
         raise JuryError("Impossible d'inscrire un dossier à une session clôturée.")
     current.ended_at = timezone.now()
+    current.end_kind = RegistrationEnd.MOVED
     current.end_reason = f"Déplacé vers le jury du {session.date:%d/%m/%Y}"
-    current.save(update_fields=["ended_at", "end_reason"])
+    current.save(update_fields=["ended_at", "end_kind", "end_reason"])
     return SessionRegistration.objects.create(session=session, dossier=locked, registered_by=by)
 
 
@@ -326,8 +336,9 @@ def decide(*, dossier, by, competences, motivation=""):
             for competence, validated, why, carried_flag in lines
         )
         registration.ended_at = timezone.now()
+        registration.end_kind = RegistrationEnd.DECIDED
         registration.end_reason = "Examiné par le jury"
-        registration.save(update_fields=["ended_at", "end_reason"])
+        registration.save(update_fields=["ended_at", "end_kind", "end_reason"])
         _close_if_done(registration.session)
         if outcome != Outcome.NOT_VALIDATED:
             kind = (

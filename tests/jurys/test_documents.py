@@ -607,3 +607,13 @@ def test_session_sheet_rejects_post(client, session, secretariat):
     response = client.post(reverse("jurys:session_sheet", args=[session.pk]))
 
     assert response.status_code == 405
+
+
+def test_session_sheet_lists_released_dossiers_after_closing(session, establishment, secretariat):
+    """A dossier released when the session closes still appears, « Non examiné »."""
+    waiting = DossierFactory(awaiting_jury=True, establishment=establishment)
+    SessionRegistration.objects.create(session=session, dossier=waiting, registered_by=secretariat)
+    services.session_close(session=session, by=secretariat)
+    text = pdf_text(documents.session_decision_sheet(session))
+    assert "Non examiné" in text
+    assert waiting.candidate.birth_name.upper() in text
