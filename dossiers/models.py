@@ -217,6 +217,9 @@ class Dossier(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["establishment", "state", "-created_at"]),
             models.Index(fields=["assessor", "state"]),
+            # The lists' default order (newest first), and by state.
+            models.Index(fields=["-created_at", "-id"], name="dossier_recent_idx"),
+            models.Index(fields=["state", "-created_at", "-id"], name="dossier_state_recent_idx"),
         ]
 
     def __str__(self):
