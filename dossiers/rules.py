@@ -43,11 +43,14 @@ def is_submitted(user, dossier):
 
 @rules.predicate
 def is_jury_of(user, dossier):
-    """A member of the jury of a session the dossier is (or was) registered to."""
+    """A member of the jury of the session the dossier is registered to, or that decided it."""
     member = getattr(user, "jury_member", None) if user.is_authenticated else None
     if dossier is None or member is None or not member.active:
         return False
-    return dossier.registrations.filter(session__members=member).exists()
+    return (
+        dossier.registrations.filter(session__members=member, ended_at__isnull=True).exists()
+        or dossier.decisions.filter(session__members=member, revoked_at__isnull=True).exists()
+    )
 
 
 can_view = (

@@ -25,9 +25,13 @@ def visibility_filter(user):
     member = getattr(user, "jury_member", None)
     if member is not None and member.active:
         # A jury member examines the dossiers registered to (or decided by) their sessions.
-        condition |= Q(pk__in=member.sessions.values("registrations__dossier")) | Q(
-            pk__in=member.sessions.values("decisions__dossier")
+        current = member.sessions.filter(registrations__ended_at__isnull=True).values(
+            "registrations__dossier"
         )
+        decided = member.sessions.filter(decisions__revoked_at__isnull=True).values(
+            "decisions__dossier"
+        )
+        condition |= Q(pk__in=current) | Q(pk__in=decided)
     return condition
 
 
@@ -76,8 +80,11 @@ def filter_dossiers(
     if year:
         queryset = queryset.filter(created_at__year=year)
     if session:
-        # Registered to that session (still or when it decided): one row per dossier.
-        queryset = queryset.filter(pk__in=session.registrations.values("dossier"))
+        # Registered to that session now, or decided by it: one row per dossier.
+        queryset = queryset.filter(
+            Q(pk__in=session.registrations.filter(ended_at__isnull=True).values("dossier"))
+            | Q(pk__in=session.decisions.filter(revoked_at__isnull=True).values("dossier"))
+        )
     return queryset.order_by(SORTS.get(sort or DEFAULT_SORT, "-created_at"), "-pk")
 
 

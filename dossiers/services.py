@@ -69,9 +69,14 @@ def dossier_update(*, dossier, by, **fields):
     locked = _lock(dossier)
     _ensure_editable(locked, by)
     if "certification" in fields and fields["certification"] != locked.certification:
-        # Another certification: the confirmed assessor may no longer be accredited for it.
+        # Another certification: the confirmed assessor may no longer be accredited for it,
+        # and the rows of the old one (empty: a return needs no result) must go.
         fields.setdefault("option", None)
         fields["assessor_confirmed_at"] = None
+        assessment = getattr(locked, "assessment", None) if hasattr(locked, "assessment") else None
+        if assessment is not None:
+            assessment.results.all().delete()
+        locked.carried_competences.all().delete()
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=[*fields.keys(), "updated_at"])
@@ -84,6 +89,15 @@ def candidate_save(*, dossier, by, form):
     locked = _lock(dossier)
     _ensure_editable(locked, by)
     candidate = form.save(commit=False)
+    if (
+        candidate.pk is not None
+        and candidate.dossiers.exclude(pk=locked.pk)
+        .exclude(state=DossierState.REGISTERING)
+        .exists()
+    ):
+        # Another dossier (submitted, decided, maybe certified) keeps the identity it had.
+        candidate.pk = None
+        candidate._state.adding = True
     candidate.establishment_id = locked.establishment_id
     candidate.save()
     if locked.candidate_id != candidate.pk:
@@ -148,6 +162,9 @@ def dossier_delete(*, dossier, by):
         raise DossierActionError("Seul un dossier en cours d'inscription peut être supprimé.")
     _require("dossiers.delete_dossier", by, locked)
     files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+    assessment = getattr(locked, "assessment", None) if hasattr(locked, "assessment") else None
+    if assessment is not None and assessment.guide_scan:
+        files.append((assessment.guide_scan.storage, assessment.guide_scan.name))
     candidate = locked.candidate
     locked.delete()
     if candidate is not None and not candidate.dossiers.exists():

@@ -51,7 +51,11 @@ def assessment_open(*, dossier):
         assessment.save(update_fields=["assessor"])
     existing = set(assessment.results.values_list("competence_id", flat=True))
     # Competences carried from an earlier jury (capitalisation) are not assessed again.
-    carried = set(dossier.carried_competences.values_list("competence_id", flat=True))
+    carried = set(
+        dossier.carried_competences.filter(valid_until__gte=timezone.localdate()).values_list(
+            "competence_id", flat=True
+        )
+    )
     CompetenceResult.objects.bulk_create(
         [
             CompetenceResult(assessment=assessment, competence=competence)
@@ -154,8 +158,10 @@ def results_save(*, assessment, by, results):
             raise DossierActionError("Cette compétence n'appartient pas à l'évaluation.")
         if result not in ("", *ResultChoice.values):
             raise DossierActionError("Résultat inconnu : choisissez « Acquis » ou « Non acquis ».")
-        row.result, row.comment = result, comment.strip()
-        changed.append(row)
+        if (row.result, row.comment) != (result, comment.strip()):
+            row.result, row.comment = result, comment.strip()
+            row.updated_at = timezone.now()
+            changed.append(row)
     CompetenceResult.objects.bulk_update(changed, ["result", "comment", "updated_at"])
     return assessment
 
@@ -214,10 +220,14 @@ def workplace_observations_save(*, invitation, observations, general_observation
             "Cette invitation n'est plus valable : l'évaluation est close ou le lien a expiré."
         )
     rows = {r.pk: r for r in assessment.results.all()}
+    changed = []
     for pk, text in observations.items():
-        if pk in rows:
-            rows[pk].workplace_observation = text.strip()
-    CompetenceResult.objects.bulk_update(rows.values(), ["workplace_observation", "updated_at"])
+        row = rows.get(pk)
+        if row is not None and row.workplace_observation != text.strip():
+            row.workplace_observation = text.strip()
+            row.updated_at = timezone.now()
+            changed.append(row)
+    CompetenceResult.objects.bulk_update(changed, ["workplace_observation", "updated_at"])
     first_time = invitation.observations_submitted_at is None
     invitation.general_observation = general_observation.strip()
     invitation.observations_submitted_at = timezone.now()

@@ -120,9 +120,9 @@ def session_close(*, session, by):
         raise JuryError("Cette session est déjà clôturée.")
     now = timezone.now()
     released = list(
-        session.registrations.filter(ended_at__isnull=True).select_related(
-            "dossier__candidate", "dossier__establishment"
-        )
+        session.registrations.filter(ended_at__isnull=True)
+        .select_for_update()
+        .select_related("dossier__candidate", "dossier__establishment")
     )
     for registration in released:
         registration.ended_at = now
@@ -255,9 +255,13 @@ def outcome_for(validated_flags):
     return Outcome.NOT_VALIDATED
 
 
-def decision_rows(dossier):
-    """[(competence, assessor result or None, carried CarriedCompetence or None)] in order."""
-    carried = {c.competence_id: c for c in dossier.carried_competences.all()}
+def decision_rows(dossier, *, day=None):
+    """[(competence, assessor result or None, carried CarriedCompetence or None)] in order.
+    An acquisition past its validity is no longer carried: the jury decides it again."""
+    day = day or timezone.localdate()
+    carried = {
+        c.competence_id: c for c in dossier.carried_competences.all() if c.valid_until >= day
+    }
     assessment = Assessment.objects.filter(dossier=dossier).first()
     results = {}
     if assessment is not None:
@@ -314,7 +318,13 @@ def decide(*, dossier, by, competences, motivation=""):
         if errors:
             raise JuryError(*errors)
         outcome = outcome_for(validated for _c, validated, _w, _k in lines)
-        registration = active_registration(locked)
+        registration = (
+            SessionRegistration.objects.select_for_update()
+            .filter(pk=active_registration(locked).pk, ended_at__isnull=True)
+            .first()
+        )
+        if registration is None:  # released by the session's closing meanwhile
+            raise JuryError(ALREADY_MOVED)
         source = locked.state
         locked.decide(outcome=outcome)
         locked.save()

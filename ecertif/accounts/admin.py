@@ -105,15 +105,19 @@ class AccountRequestAdmin(admin.ModelAdmin):
         if "apply" in request.POST:
             form = RefusalForm(request.POST)
             if form.is_valid():
+                refused = 0
                 for account_request in pending:
-                    account_request_refuse(
-                        account_request=account_request,
-                        by=request.user,
-                        reason=form.cleaned_data["reason"],
-                    )
-                self.message_user(
-                    request, f"{len(pending)} demande(s) refusée(s).", messages.SUCCESS
-                )
+                    try:
+                        account_request_refuse(
+                            account_request=account_request,
+                            by=request.user,
+                            reason=form.cleaned_data["reason"],
+                        )
+                    except AccountRequestError as exc:
+                        self.message_user(request, str(exc), messages.ERROR)
+                    else:
+                        refused += 1
+                self.message_user(request, f"{refused} demande(s) refusée(s).", messages.SUCCESS)
                 return None
         else:
             form = RefusalForm()

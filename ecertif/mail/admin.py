@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db import transaction
 
+from .enums import EmailStatus
 from .models import OutboxEmail
+from .services import SCRUBBED
 from .tasks import send_outbox_email
 
 
@@ -10,19 +13,37 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
     actions = ["resend"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in OutboxEmail._meta.fields]
+
+    def get_exclude(self, request, obj=None):
+        # A personal link (invitation, activation, password reset) is never shown to staff.
+        if obj is not None and obj.contains_secret:
+            return ["body_text", "body_html"]
+        return []
+
+    def get_fields(self, request, obj=None):
+        excluded = set(self.get_exclude(request, obj))
+        return [
+            f.name for f in OutboxEmail._meta.fields if f.name not in excluded and f.name != "id"
+        ]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Renvoyer les courriels sélectionnés")
+    @admin.action(description="Renvoyer les courriels en échec sélectionnés")
     def resend(self, request, queryset):
-        count = 0
-        for email in queryset:
-            email.status = "pending"
-            email.attempts = 0
-            email.save(update_fields=["status", "attempts"])
-            send_outbox_email.delay(email.pk)
-            count += 1
-        self.message_user(request, f"{count} courriel(s) remis en file d'envoi.")
+        # Only failed emails whose body still exists: an erased personal link cannot be resent.
+        retry = queryset.filter(status=EmailStatus.FAILED).exclude(body_text=SCRUBBED)
+        ids = list(retry.values_list("pk", flat=True))
+        with transaction.atomic():
+            OutboxEmail.objects.filter(pk__in=ids).update(status=EmailStatus.PENDING, attempts=0)
+            for email_id in ids:
+                transaction.on_commit(lambda email_id=email_id: send_outbox_email.delay(email_id))
+        skipped = queryset.count() - len(ids)
+        message = f"{len(ids)} courriel(s) remis en file d'envoi."
+        if skipped:
+            message += f" {skipped} ignoré(s) : déjà envoyés ou sans contenu à renvoyer."
+        self.message_user(request, message)

@@ -73,6 +73,9 @@ def deliver_email(*, email_id):
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
                 email.status = EmailStatus.FAILED
+                if email.contains_secret:
+                    # A personal link that never left must not stay readable either.
+                    email.body_text, email.body_html = SCRUBBED, ""
                 logger.error("Courriel %s abandonné après %s essais", email.pk, email.attempts)
         else:
             email.status = EmailStatus.SENT

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
 from ecertif.core.demo import seed_demo
-from tests.factories.accounts import EmployerFactory
+from tests.factories.accounts import EmployerFactory, EstablishmentFactory
 
 
 @pytest.fixture
@@ -54,7 +54,9 @@ def test_dossier_pdf_access(client, demo, who):
     dossier = Dossier.objects.get(state=DossierState.PARTIALLY_VALIDATED)
     user = {
         "anonymous": None,
-        "other_employer": EmployerFactory(),
+        "other_employer": EmployerFactory(
+            membership__establishment=EstablishmentFactory(siret="44306184100047")
+        ),
         "secretariat": demo["secretariat"],
         "assessor": demo["assessor"],
     }[who]
