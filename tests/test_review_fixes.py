@@ -1,0 +1,97 @@
+"""Behaviours added after the code review (each one a bug that could reach a user)."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from dossiers import services as dossier_services
+from dossiers.forms import CandidateForm
+from ecertif.mail.enums import EmailStatus
+from ecertif.mail.models import OutboxEmail
+from ecertif.mail.services import SCRUBBED
+from jurys.models import CarriedCompetence, JuryDecision, JurySession
+from jurys.services import decision_rows
+from tests.factories.accounts import MembershipFactory, StaffFactory, UserFactory
+from tests.factories.dossiers import DossierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_plain_text_email_keeps_apostrophes():
+    text = render_to_string(
+        "emails/dossier_returned.txt",
+        {"reason": "Pièce d'identité & diplôme", "dossier": {"number": "CQP-1"}},
+    )
+    assert "Motif : Pièce d'identité & diplôme" in text
+
+
+def test_outbox_admin_hides_secret_bodies(client):
+    email = OutboxEmail.objects.create(
+        recipient="a@exemple.fr", subject="Lien", body_text="https://x/secret", contains_secret=True
+    )
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:mail_outboxemail_change", args=[email.pk])).content.decode()
+    assert "https://x/secret" not in page
+
+
+def test_outbox_admin_resends_only_failed_with_content(client):
+    failed = OutboxEmail.objects.create(
+        recipient="a@exemple.fr", subject="A", body_text="T", status=EmailStatus.FAILED
+    )
+    sent = OutboxEmail.objects.create(
+        recipient="b@exemple.fr", subject="B", body_text=SCRUBBED, status=EmailStatus.SENT
+    )
+    client.force_login(StaffFactory())
+    client.post(
+        reverse("admin:mail_outboxemail_changelist"),
+        {"action": "resend", "_selected_action": [failed.pk, sent.pk]},
+    )
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert failed.status in (EmailStatus.PENDING, EmailStatus.SENT)
+    assert sent.status == EmailStatus.SENT
+
+
+def test_editing_candidate_of_a_copy_keeps_the_submitted_dossier_identity():
+    original = DossierFactory(validated=True)
+    owner = UserFactory()
+    MembershipFactory(user=owner, establishment=original.establishment)
+    copy = dossier_services.dossier_duplicate(dossier=original, by=owner)
+    data = {
+        field: getattr(copy.candidate, field)
+        for field in CandidateForm._meta.fields
+        if getattr(copy.candidate, field) not in (None, "")
+    }
+    data["birth_name"] = "Autre"
+    form = CandidateForm(data, instance=copy.candidate)
+    assert form.is_valid(), form.errors
+    dossier_services.candidate_save(dossier=copy, by=owner, form=form)
+    original.refresh_from_db()
+    copy.refresh_from_db()
+    assert copy.candidate.birth_name == "Autre"
+    assert original.candidate.birth_name != "Autre"
+    assert copy.candidate_id != original.candidate_id
+
+
+def test_expired_acquisition_is_decided_again():
+    dossier = DossierFactory(awaiting_jury=True)
+    competence = dossier.certification.competences.order_by("number").first()
+    today = timezone.localdate()
+    session = JurySession.objects.create(date=today, registration_deadline=today)
+    decision = JuryDecision.objects.create(
+        dossier=DossierFactory(partially_validated=True),
+        session=session,
+        outcome="partially_validated",
+        recorded_by=UserFactory(),
+    )
+    CarriedCompetence.objects.create(
+        dossier=dossier,
+        competence=competence,
+        source_decision=decision,
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    rows = {c.number: carried for c, _result, carried in decision_rows(dossier)}
+    assert rows[competence.number] is None
