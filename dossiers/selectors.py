@@ -90,8 +90,12 @@ def filter_dossiers(
 
 def annotate_for_list(queryset, user):
     """What the row icons need, as subqueries: no query per row."""
+    from django.apps import apps
+
     from ecertif.notifications.models import Notification
     from evaluations.models import WorkplaceAssessorInvitation
+
+    registration = apps.get_model("jurys", "SessionRegistration")
 
     link = Concat(
         Value("/dossiers/"),
@@ -108,4 +112,17 @@ def annotate_for_list(queryset, user):
         unread_notification=Exists(
             Notification.objects.filter(recipient=user, read_at__isnull=True, link=link)
         ),
+        is_registered=Exists(
+            registration.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True)
+        ),
+    )
+
+
+def to_register(queryset):
+    """« À inscrire à un jury »: evaluated dossiers registered to no session."""
+    from django.apps import apps
+
+    registration = apps.get_model("jurys", "SessionRegistration")
+    return queryset.filter(state=DossierState.AWAITING_JURY).exclude(
+        Exists(registration.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True))
     )

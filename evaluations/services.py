@@ -233,11 +233,19 @@ def workplace_observations_save(*, invitation, observations, general_observation
     invitation.observations_submitted_at = timezone.now()
     invitation.save(update_fields=["general_observation", "observations_submitted_at"])
     verb = "saisi" if first_time else "mis à jour"
-    notify(
-        recipient=assessment.assessor.user,
-        text=f"{invitation.name} a {verb} ses observations pour le dossier {dossier.number}.",
-        link=reverse("evaluations:assessment", args=[dossier.pk]),
-    )
+    link = reverse("evaluations:assessment", args=[dossier.pk])
+    text = f"{invitation.name} a {verb} ses observations pour le dossier {dossier.number}."
+    if first_time:
+        notify_by_mail_too(
+            recipients=[assessment.assessor.user],
+            text=text,
+            link=link,
+            subject=f"[e-Certif] Observations de l'évaluateur métier — dossier {dossier.number}",
+            template="workplace_observations_received",
+            context={"invitation": invitation, "dossier": dossier, "link": link},
+        )
+    else:
+        notify(recipient=assessment.assessor.user, text=text, link=link)
     return invitation
 
 

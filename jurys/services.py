@@ -14,6 +14,7 @@ from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier, DossierTransition
 from dossiers.rules import is_employer_of
 from dossiers.services import next_dossier_number
+from ecertif.accounts.groups import secretariat_users
 from ecertif.core.sequences import next_value
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify, notify_by_mail_too, notify_many
@@ -188,6 +189,11 @@ def registration_create(*, dossier, session, by):
         )
     registration = SessionRegistration.objects.create(
         session=session, dossier=locked, registered_by=by
+    )
+    notify_many(
+        recipients=secretariat_users(),
+        text=f"Dossier {locked.number} inscrit au jury du {session.date:%d/%m/%Y}",
+        link=reverse("jurys:session", args=[session.pk]),
     )
     queue_email(
         to=settings.SECRETARIAT_EMAIL,

@@ -95,3 +95,56 @@ def test_expired_acquisition_is_decided_again():
     )
     rows = {c.number: carried for c, _result, carried in decision_rows(dossier)}
     assert rows[competence.number] is None
+
+
+def test_account_request_rings_the_secretariat_bell(client):
+    from ecertif.notifications.models import Notification
+
+    staff = StaffFactory()
+    client.post(
+        "/demande-de-compte/",
+        {
+            "siret": "44306184100047",
+            "company_name": "Chimie de l'Ouest",
+            "address": "3 avenue des Usines",
+            "postcode": "44000",
+            "city": "Nantes",
+            "contact_first_name": "Lucie",
+            "contact_last_name": "Bernard",
+            "contact_email": "lucie@chimie-ouest.fr",
+            "contact_phone": "02 40 00 00 00",
+        },
+    )
+    assert list(Notification.objects.filter(recipient=staff).values_list("text", flat=True)) == [
+        "Demande de création de compte : Chimie de l'Ouest"
+    ]
+
+
+def test_first_workplace_observations_email_the_assessor_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from evaluations.services import invitation_create, workplace_observations_save
+
+    dossier = DossierFactory()
+    owner = UserFactory()
+    MembershipFactory(user=owner, establishment=dossier.establishment)
+    dossier_services.dossier_submit(dossier=dossier, by=owner)
+    invitation, _token = invitation_create(
+        assessment=dossier.assessment,
+        by=dossier.assessor.user,
+        name="Paul Tuteur",
+        email="paul@exemple.fr",
+        function="Tuteur",
+    )
+    rows = list(dossier.assessment.results.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        for text in ["Premier avis", "Avis complété"]:
+            workplace_observations_save(
+                invitation=invitation,
+                observations={r.pk: text for r in rows},
+                general_observation=text,
+            )
+    subjects = [m.subject for m in mailoutbox if m.to == [dossier.assessor.user.email]]
+    assert subjects == [
+        f"[e-Certif] Observations de l'évaluateur métier — dossier {dossier.number}"
+    ]

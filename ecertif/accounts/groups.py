@@ -20,3 +20,15 @@ def ensure_secretariat_group():
     group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS))
     return group
+
+
+def secretariat_users():
+    """Active members of the secretariat (staff or in the group): they get its notifications."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(groups__name=SECRETARIAT_GROUP), is_active=True)
+        .distinct()
+    )

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecertif.mail.services import queue_email
+from ecertif.notifications.services import notify_many
 
 from .enums import AccountRequestStatus
+from .groups import secretariat_users
 from .models import AccountRequest, EmployerMembership, Establishment, User
 
 
@@ -31,6 +33,11 @@ def activation_url(user):
 @transaction.atomic
 def account_request_submit(*, form):
     account_request = form.save()
+    notify_many(
+        recipients=secretariat_users(),
+        text=f"Demande de création de compte : {account_request.company_name}",
+        link=f"/admin/accounts/accountrequest/{account_request.pk}/change/",
+    )
     queue_email(
         to=settings.SECRETARIAT_EMAIL,
         subject="[e-Certif] Nouvelle demande de création de compte",

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from dossiers.enums import STATE_BADGES, DossierState
-from dossiers.selectors import dossiers_for
+from dossiers.selectors import dossiers_for, to_register
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
 from ecertif.core.dossier_pdf import dossier_summary
@@ -41,6 +41,7 @@ def home(request):
         context["todo"] = dossiers.filter(state=DossierState.REGISTERING).order_by("-updated_at")[
             :TODO_SIZE
         ]
+        context["to_register"] = to_register(dossiers).order_by("updated_at")[:TODO_SIZE]
     elif role == Role.JURY_MEMBER:
         context["sessions"] = list(
             sessions_for(request.user)

@@ -88,6 +88,9 @@ def export_session(request, pk):
 
 @require_GET
 def export_statistics(request, key):
+    # A GET that starts work: only from the application's own pages, never from another site.
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        raise Http404
     """One statistics table as Excel, with the statistics screen's filters.
 
     A GET so that every table can offer a plain link; asking twice while the first file is

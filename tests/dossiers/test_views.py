@@ -334,7 +334,7 @@ SHEET = "Exporter la feuille de décision du jury"
 
 def _tail(state):
     """The icons every reader gets after the role's own: PDF, then the sheet once decided."""
-    return ["Exporter PDF", *([SHEET] if state in DECIDED else [])]
+    return ["Exporter PDF", "Exporter Excel", *([SHEET] if state in DECIDED else [])]
 
 
 def test_list_row_actions_owner_per_state(client, one_per_state):
@@ -343,7 +343,7 @@ def test_list_row_actions_owner_per_state(client, one_per_state):
     actions = _row_actions(client.get(LIST_URL))
     assert actions == {
         dossier.number: (
-            ["Consulter", "Éditer", "Dupliquer", "Exporter PDF", "Supprimer"]
+            ["Consulter", "Éditer", "Dupliquer", "Exporter PDF", "Exporter Excel", "Supprimer"]
             if state == DossierState.REGISTERING
             else ["Consulter", "Dupliquer", *_tail(state)]
         )
@@ -364,7 +364,7 @@ def test_list_row_actions_assessor_consult_only(client, one_per_state):
     actions = _row_actions(client.get(LIST_URL))
     assert actions == {
         dossier.number: (
-            ["Consulter", "Inviter un évaluateur métier", "Exporter PDF"]
+            ["Consulter", "Inviter un évaluateur métier", "Exporter PDF", "Exporter Excel"]
             if state == DossierState.AWAITING_ASSESSMENT
             else ["Consulter", *_tail(state)]
         )
