@@ -6,6 +6,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from ecertif.notifications.models import Notification
+
 from .enums import DECIDED_STATES
 from .models import Attachment, Candidate, Dossier
 
@@ -62,6 +64,9 @@ def candidate_data(candidate):
                 if assessment is None
                 else {
                     "observations_du_candidat": assessment.candidate_observations,
+                    "observations_generales_metier": [
+                        i.general_observation for i in assessment.invitations.all()
+                    ],
                     "resultats": [
                         {
                             "competence": f"C{r.competence.number} {r.competence.label}",
@@ -126,8 +131,15 @@ def anonymise_candidate(candidate):
             assessment.guide_scan = ""
             assessment.guide_original_name = ""
             assessment.candidate_observations = ""
+            assessment.workplace_missing_reason = ""
             assessment.save()
-            assessment.invitations.update(name=ANONYMISED, email="anonymise@invalid", function="")
+            assessment.invitations.update(
+                name=ANONYMISED, email="anonymise@invalid", function="", general_observation=""
+            )
+            assessment.results.update(comment="", workplace_observation="")
+        dossier.transitions.update(reason="")
+        # The bell texts name the candidate.
+        Notification.objects.filter(link__startswith=f"/dossiers/{dossier.pk}/").delete()
     year = candidate.birth_date.year
     Candidate.objects.filter(pk=candidate.pk).update(
         birth_name=ANONYMISED,
