@@ -122,7 +122,7 @@ def session_close(*, session, by):
     now = timezone.now()
     released = list(
         session.registrations.filter(ended_at__isnull=True)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("dossier__candidate", "dossier__establishment")
     )
     for registration in released:
