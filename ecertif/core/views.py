@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -8,6 +8,7 @@ from dossiers.selectors import dossiers_for, to_register
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
 from ecertif.core.dossier_pdf import dossier_summary
+from evaluations.models import WorkplaceAssessorInvitation
 from jurys.selectors import sessions_for
 
 HOME_TEMPLATES = {
@@ -23,6 +24,33 @@ def _state_counts(queryset):
     """[(state, label, badge, count)] for every state, zeros included, in one query."""
     counts = dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
     return [(s.value, s.label, STATE_BADGES[s], counts.get(s.value, 0)) for s in DossierState]
+
+
+ASSESSOR_GROUPS = [
+    ("invite", "Inviter l'évaluateur métier (étape à faire en premier)", "Inviter"),
+    ("waiting", "En attente des observations de l'évaluateur métier", "Consulter"),
+    ("assess", "Évaluation à saisir puis à clôturer", "Évaluer"),
+]
+
+
+def _assessor_groups(dossiers, assessor):
+    """The assessor's open dossiers grouped by what to do next, in one query."""
+    active = WorkplaceAssessorInvitation.objects.filter(
+        assessment__dossier=OuterRef("pk"), revoked_at__isnull=True
+    )
+    rows = (
+        dossiers.filter(assessor=assessor, state=DossierState.AWAITING_ASSESSMENT)
+        .annotate(
+            invited=Exists(active),
+            observed=Exists(active.filter(observations_submitted_at__isnull=False)),
+        )
+        .order_by("submitted_at")[: TODO_SIZE * 5]
+    )
+    grouped = {key: [] for key, _title, _action in ASSESSOR_GROUPS}
+    for dossier in rows:
+        key = "invite" if not dossier.invited else "assess" if dossier.observed else "waiting"
+        grouped[key].append(dossier)
+    return [(title, action, grouped[key]) for key, title, action in ASSESSOR_GROUPS]
 
 
 def home(request):
@@ -49,9 +77,7 @@ def home(request):
             .order_by("date")[:TODO_SIZE]
         )
     elif role == Role.ASSESSOR:
-        context["todo"] = dossiers.filter(
-            assessor=request.user.assessor_profile, state=DossierState.AWAITING_ASSESSMENT
-        ).order_by("submitted_at")[:TODO_SIZE]
+        context["groups"] = _assessor_groups(dossiers, request.user.assessor_profile)
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
     return render(request, template, context)
 
