@@ -10,6 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from . import services
+from .enums import DossierState
 from .exceptions import DossierActionError
 from .models import Attachment, Candidate, Dossier, DossierTransition, TrainingProvider
 from .privacy import candidate_data
@@ -83,6 +84,13 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # nothing but a registering dossier is deleted, by its employer
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once submitted, the setup is part of the audited workflow: corrections go through
+        # the transitions (return for completion, reopen), which write the history.
+        if obj is not None and obj.state != DossierState.REGISTERING:
+            return [f.name for f in Dossier._meta.fields]
+        return self.readonly_fields
 
     def get_urls(self):
         return [

@@ -32,7 +32,8 @@ class CompetenceResultInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["competence", "result", "comment", "workplace_observation"]
-    readonly_fields = ["competence"]
+    # Written by the assessors through their pages only (history, guards, notifications).
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -56,8 +57,12 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_filter = ["completed_at"]
     list_select_related = ["dossier", "assessor__user"]
     search_fields = ["dossier__number", "dossier__candidate__birth_name", "assessor__user__email"]
-    readonly_fields = ["dossier", "assessor", "created_at", "completed_at", "guide_sha256"]
     exclude = ["guide_content_type", "guide_size"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Read-only: the assessment is written by the assessor, through the services.
+        return [f.name for f in Assessment._meta.fields if f.name not in self.exclude]
+
     inlines = [InvitationInline, CompetenceResultInline]
 
     def has_add_permission(self, request):
@@ -80,14 +85,10 @@ class WorkplaceAssessorInvitationAdmin(admin.ModelAdmin):
     list_select_related = ["assessment__dossier"]
     search_fields = ["name", "email", "assessment__dossier__number"]
     exclude = ["token_hash"]
-    readonly_fields = [
-        "assessment",
-        "created_by",
-        "sent_at",
-        "expires_at",
-        "observations_submitted_at",
-        "reminder_sent_at",
-    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Re-send and revoke happen on the assessor's page (new token, history of sessions).
+        return [f.name for f in WorkplaceAssessorInvitation._meta.fields if f.name != "token_hash"]
 
     def has_add_permission(self, request):
         return False

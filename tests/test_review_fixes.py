@@ -183,3 +183,13 @@ def test_assessor_home_groups_dossiers_by_next_step(client):
         ("Consulter", [dossiers[1].number]),
         ("Évaluer", [dossiers[2].number]),
     ]
+
+
+def test_admin_dossier_setup_read_only_once_submitted(client):
+    submitted = DossierFactory(awaiting_assessment=True)
+    registering = DossierFactory()
+    client.force_login(StaffFactory())
+    locked = client.get(reverse("admin:dossiers_dossier_change", args=[submitted.pk]))
+    editable = client.get(reverse("admin:dossiers_dossier_change", args=[registering.pk]))
+    assert 'name="certification"' not in locked.content.decode()
+    assert 'name="certification"' in editable.content.decode()
