@@ -17,7 +17,7 @@ HOME_TEMPLATES = {
     Role.ASSESSOR: "home/assessor.html",
     Role.EMPLOYER: "home/employer.html",
 }
-TODO_SIZE = 10
+HOME_LIST_SIZE = 10
 
 
 def _state_counts(queryset):
@@ -44,7 +44,7 @@ def _assessor_groups(dossiers, assessor):
             invited=Exists(active),
             observed=Exists(active.filter(observations_submitted_at__isnull=False)),
         )
-        .order_by("submitted_at")[: TODO_SIZE * 5]
+        .order_by("submitted_at")[: HOME_LIST_SIZE * 5]
     )
     grouped = {key: [] for key, _title, _action in ASSESSOR_GROUPS}
     for dossier in rows:
@@ -60,21 +60,21 @@ def home(request):
     dossiers = dossiers_for(request.user)
     if role == Role.SECRETARIAT:
         pending = AccountRequest.objects.filter(status=AccountRequestStatus.PENDING)
-        context["pending_requests"] = pending.order_by("created_at")[:TODO_SIZE]
+        context["pending_requests"] = pending.order_by("created_at")[:HOME_LIST_SIZE]
         context["pending_requests_count"] = pending.count()
         context["state_counts"] = _state_counts(dossiers)
     elif role == Role.EMPLOYER:
         context["establishment"] = request.user.membership.establishment
         context["state_counts"] = _state_counts(dossiers)
         context["todo"] = dossiers.filter(state=DossierState.REGISTERING).order_by("-updated_at")[
-            :TODO_SIZE
+            :HOME_LIST_SIZE
         ]
-        context["to_register"] = to_register(dossiers).order_by("updated_at")[:TODO_SIZE]
+        context["to_register"] = to_register(dossiers).order_by("updated_at")[:HOME_LIST_SIZE]
     elif role == Role.JURY_MEMBER:
         context["sessions"] = list(
             sessions_for(request.user)
             .filter(date__gte=timezone.localdate())
-            .order_by("date")[:TODO_SIZE]
+            .order_by("date")[:HOME_LIST_SIZE]
         )
     elif role == Role.ASSESSOR:
         context["groups"] = _assessor_groups(dossiers, request.user.assessor_profile)
