@@ -21,7 +21,7 @@ from jurys import services
 from jurys.enums import College, DocumentKind, Outcome, SessionStatus
 from jurys.models import (
     CarriedCompetence,
-    DocumentNumberSequence,
+    DocumentSeries,
     IssuedDocument,
     JuryDecision,
     SessionRegistration,
@@ -131,12 +131,12 @@ def test_outcome_for_accepts_a_generator():
 # Document numbers
 
 
-def test_next_document_number_format_and_shared_yearly_counter(db):
+def test_next_document_number_format_and_one_series_per_kind(db):
     year = timezone.localdate().year
     assert services.next_document_number(kind=DocumentKind.CERTIFICATE) == f"P-{year}-00001"
-    assert services.next_document_number(kind=DocumentKind.ATTESTATION) == f"A-{year}-00002"
-    assert services.next_document_number(kind=DocumentKind.CERTIFICATE) == f"P-{year}-00003"
-    assert DocumentNumberSequence.objects.get(year=year).last_value == 3
+    assert services.next_document_number(kind=DocumentKind.ATTESTATION) == f"A-{year}-00001"
+    assert services.next_document_number(kind=DocumentKind.CERTIFICATE) == f"P-{year}-00002"
+    assert DocumentSeries.objects.get(year=year, kind=DocumentKind.CERTIFICATE).last_value == 2
 
 
 def test_next_document_number_one_sequence_per_year(db):
@@ -147,12 +147,13 @@ def test_next_document_number_one_sequence_per_year(db):
         "P-2031-00001"
     )
     assert services.next_document_number(kind=DocumentKind.ATTESTATION, year=2030) == (
-        "A-2030-00002"
+        "A-2030-00001"
     )
-    assert dict(DocumentNumberSequence.objects.values_list("year", "last_value")) == {
-        2030: 2,
-        2031: 1,
-    }
+    assert sorted(DocumentSeries.objects.values_list("kind", "year", "last_value")) == [
+        (DocumentKind.ATTESTATION, 2030, 1),
+        (DocumentKind.CERTIFICATE, 2030, 1),
+        (DocumentKind.CERTIFICATE, 2031, 1),
+    ]
 
 
 def test_next_document_number_follows_the_local_year(db):
@@ -228,7 +229,7 @@ def test_decide_none_validated_issues_no_document(registered, session_member):
     assert decision.outcome == Outcome.NOT_VALIDATED
     assert [validated for _n, validated, _m, _c in lines(decision)] == [False, False, False]
     assert not IssuedDocument.objects.exists()
-    assert not DocumentNumberSequence.objects.exists()
+    assert not DocumentSeries.objects.exists()
     assert history(registered)[-1][:3] == (
         Transition.DECIDE,
         DossierState.AWAITING_JURY,
@@ -832,7 +833,7 @@ def test_decide_after_revoke_gets_a_new_document_number(
         IssuedDocument.objects.order_by("number").values_list("decision", "kind", "number")
     ) == [
         (first.pk, DocumentKind.ATTESTATION, f"A-{year}-00001"),
-        (second.pk, DocumentKind.CERTIFICATE, f"P-{year}-00002"),
+        (second.pk, DocumentKind.CERTIFICATE, f"P-{year}-00001"),
     ]
     assert [(d.pk, d.revoked_at is None) for d in JuryDecision.objects.filter(dossier=partial)] == [
         (second.pk, True),
@@ -1034,7 +1035,7 @@ def test_represented_dossier_decision_covers_the_whole_certification(
     assert decision.outcome == Outcome.VALIDATED
     assert lines(decision) == [(1, True, "", True), (2, True, "", True), (3, True, "", False)]
     assert decision.document.kind == DocumentKind.CERTIFICATE
-    assert decision.document.number == f"P-{year}-00002"
+    assert decision.document.number == f"P-{year}-00001"
 
 
 def test_represented_dossier_carried_plus_failed_remaining_is_partial(
