@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from certificates import views as certificate_views
 from ecertif.core import views as core_views
 
 admin.site.site_header = "e-Certif — secrétariat des CQP"
@@ -21,6 +22,9 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("jurys.urls")),
+    path("certificats/", include("certificates.urls")),
+    # Printed on every parchemin and attestation (QR code): keep it short and stable.
+    path("verifier/<str:code>/", certificate_views.verify, name="verify_document"),
     path("exports/", include("ecertif.exports.urls")),
     path("statistiques/", include("ecertif.stats.urls")),
     path("evaluation-metier/", include("evaluations.workplace_urls")),

@@ -3,16 +3,20 @@
 Pure functions: model instances in, PDF bytes out, so a Celery task can call them unchanged.
 """
 
+import warnings
 from dataclasses import dataclass
 
+import segno
 import weasyprint
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from dossiers.enums import Civility
 from dossiers.models import Dossier
+from ecertif.core.signing import sign_pdf
 from referentiel.enums import CertificationKind
 
 from .enums import College, Outcome, RegistrationEnd
@@ -28,6 +32,8 @@ LETTERHEAD = "Commission paritaire nationale de l'emploi des Industries Chimique
 LETTERHEAD_SERVICE = "Secrétariat des CQP"
 NOT_EXAMINED = "Non examiné"
 STYLESHEET = settings.BASE_DIR / "static" / "css" / "documents.css"
+# Issued documents are archived as PDF/A-3b (WeasyPrint's archival variant; signable).
+ARCHIVE_VARIANT = "pdf/a-3b"
 
 _DOSSIER_RELATED = (
     "dossier__candidate",
@@ -161,8 +167,9 @@ def _identity(candidate):
     }
 
 
-def render_pdf(template, context):
-    """Render a `templates/documents/` template (extending `documents/base.html`) to PDF bytes."""
+def render_pdf(template, context, *, variant=None):
+    """Render a `templates/documents/` template (extending `documents/base.html`) to PDF bytes;
+    `variant`: a WeasyPrint `pdf_variant` such as PDF/A."""
     html = render_to_string(
         template,
         {"letterhead": LETTERHEAD, "letterhead_service": LETTERHEAD_SERVICE, **context},
@@ -171,7 +178,31 @@ def render_pdf(template, context):
     fetcher = weasyprint.URLFetcher(allowed_protocols=())
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
     stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
-    return document.write_pdf(stylesheets=[stylesheet])
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it (ResourceWarning).
+        warnings.simplefilter("ignore", ResourceWarning)
+        return document.write_pdf(stylesheets=[stylesheet], pdf_variant=variant)
+
+
+def verification_url(document):
+    """The public page that proves the document (printed under its QR code)."""
+    path = reverse("verify_document", args=[document.verification_code])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _verification(document):
+    url = verification_url(document)
+    return {
+        "verification_url": url,
+        "verification_qr": segno.make(url, error="m").png_data_uri(scale=6, border=2),
+    }
+
+
+def _issued(template, context, document):
+    """A numbered document: its verification QR code, PDF/A, then the PAdES signature."""
+    pdf = render_pdf(template, {**context, **_verification(document)}, variant=ARCHIVE_VARIANT)
+    reason = f"{document.get_kind_display()} n° {document.number} délivré par la CPNE"
+    return sign_pdf(pdf, reason=reason)
 
 
 def session_decision_sheet(session):
@@ -232,7 +263,7 @@ def certificate(decision):
     """The numbered parchemin of a standing `validated` decision."""
     document = _numbered(decision, Outcome.VALIDATED)
     dossier = decision.dossier
-    return render_pdf(
+    return _issued(
         "documents/certificate.html",
         {
             "decision": decision,
@@ -243,6 +274,7 @@ def certificate(decision):
             "session": decision.session,
             "signatories": [("Le président du jury", decision.session.president)],
         },
+        document,
     )
 
 
@@ -259,7 +291,7 @@ def attestation(decision):
         for line in decision.competences.all()
         if line.validated
     ]
-    return render_pdf(
+    return _issued(
         "documents/attestation.html",
         {
             "decision": decision,
@@ -272,4 +304,5 @@ def attestation(decision):
             "session": decision.session,
             "signatories": [("Le président du jury", decision.session.president)],
         },
+        document,
     )

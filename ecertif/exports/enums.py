@@ -7,6 +7,7 @@ class ExportKind(models.TextChoices):
     DOSSIERS = "dossiers", "Liste des dossiers"
     SESSION = "session", "Résultats d'une session"
     STATISTICS = "statistics", "Tableau statistique"
+    CERTIFICATES = "certificates", "Registre des certificats"
 
 
 class ExportStatus(models.TextChoices):

@@ -88,6 +88,7 @@ class ExportJob(models.Model):
             ExportKind.DOSSIERS: "liste-des-dossiers",
             ExportKind.SESSION: "resultats-session",
             ExportKind.STATISTICS: "statistiques",
+            ExportKind.CERTIFICATES: "registre-des-certificats",
         }
         day = timezone.localtime(self.created_at).date()
         return f"export-{slugs.get(self.kind, 'ecertif')}-{day:%Y-%m-%d}-{self.pk}.xlsx"

@@ -7,6 +7,7 @@ app_name = "exports"
 urlpatterns = [
     path("", views.export_list, name="list"),
     path("dossiers/", views.export_dossiers, name="dossiers"),
+    path("certificats/", views.export_certificates, name="certificates"),
     path("sessions/<int:pk>/", views.export_session, name="session"),
     path("statistiques/<slug:key>/", views.export_statistics, name="statistics"),
     path("<int:pk>/", views.export_detail, name="detail"),

@@ -1,5 +1,6 @@
 import rules
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from certificates.forms import RegisterFilterForm
 from dossiers.forms import DossierFilterForm
+from ecertif.accounts.rules import is_secretariat
 from ecertif.core.files import private_file_response
 from jurys.models import JurySession
 
@@ -19,6 +22,7 @@ from .exceptions import ExportError
 from .selectors import export_jobs_for
 from .services import export_request, export_retry
 from .writers import (
+    certificate_parameters,
     dossier_parameters,
     filter_summary,
     session_title,
@@ -82,6 +86,24 @@ def export_session(request, pk):
         kind=ExportKind.SESSION,
         parameters={"session": session.pk},
         title=f"Résultats du {session_title(session).lower()}",
+    )
+    return redirect(job)
+
+
+@require_POST
+def export_certificates(request):
+    """The register of certificates as Excel, with the register's filters (secretariat)."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = RegisterFilterForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "Les filtres du registre ne sont pas valides : corrigez-les.")
+        return redirect("certificates:register")
+    job = export_request(
+        owner=request.user,
+        kind=ExportKind.CERTIFICATES,
+        parameters=certificate_parameters(form.cleaned_data),
+        title=titled(ExportKind.CERTIFICATES.label, filter_summary(form)),
     )
     return redirect(job)
 

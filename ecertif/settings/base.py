@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dossiers",
     "evaluations",
     "jurys",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # The public verification page of a parchemin (QR code): no enumeration of the codes.
+    "verify_document": env("VERIFY_RATE_LIMIT", default="20/m/ip,200/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "e-Certif"
@@ -193,6 +196,13 @@ def mailers_from_url(url):
 
 MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
 EMAIL_MAX_ATTEMPTS = 5
+
+# PAdES signature of parchemins and attestations: PEM key and certificate (README).
+DOCUMENT_SIGNING_KEY = env("DOCUMENT_SIGNING_KEY", default="")
+DOCUMENT_SIGNING_CERTIFICATE = env("DOCUMENT_SIGNING_CERTIFICATE", default="")
+DOCUMENT_SIGNING_KEY_PASSPHRASE = env("DOCUMENT_SIGNING_KEY_PASSPHRASE", default="")
+# Demo only: create a self-signed pair at the paths above when they do not exist yet.
+DOCUMENT_SIGNING_DEMO = False
 
 # RGPD: candidates are anonymised this many years after their last dossier ended.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)

@@ -41,16 +41,38 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="DocumentSeries",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("kind", models.CharField(choices=[("certificate", "Parchemin"), ("attestation", "Attestation de compétences")], max_length=12, verbose_name="type")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("certificate", "Parchemin"),
+                            ("attestation", "Attestation de compétences"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
                 ("year", models.PositiveSmallIntegerField(verbose_name="année")),
-                ("last_value", models.PositiveIntegerField(default=0, verbose_name="dernier numéro attribué")),
+                (
+                    "last_value",
+                    models.PositiveIntegerField(default=0, verbose_name="dernier numéro attribué"),
+                ),
             ],
             options={
                 "verbose_name": "série de numéros de documents",
                 "verbose_name_plural": "séries de numéros de documents",
                 "ordering": ["-year", "kind"],
-                "constraints": [models.UniqueConstraint(fields=("kind", "year"), name="one_series_per_kind_and_year")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "year"), name="one_series_per_kind_and_year"
+                    )
+                ],
             },
         ),
         migrations.RunPython(series_from_documents, shared_counter_from_series),
@@ -58,6 +80,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="issueddocument",
             name="verification_code",
-            field=models.CharField(editable=False, max_length=20, null=True, verbose_name="code de vérification"),
+            field=models.CharField(
+                editable=False, max_length=20, null=True, verbose_name="code de vérification"
+            ),
         ),
     ]

@@ -1,0 +1,76 @@
+from allauth.core import ratelimit
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ecertif.accounts.rules import is_secretariat
+
+from .enums import REGISTER_PAGE_SIZE, DocumentStatus
+from .forms import RegisterFilterForm
+from .selectors import document_for_code, document_status, filter_register, register_documents
+
+# Search engines never list a verification page (meta robots in the template too).
+NOINDEX = "noindex, nofollow, noarchive"
+
+
+def _public(response):
+    response["X-Robots-Tag"] = NOINDEX
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@require_safe
+def verify(request, code):
+    """Public check of a parchemin or attestation from the code printed on it (QR code).
+
+    Shows only what proves the document: no search, no listing, and an unknown code costs
+    the same single query as a known one. Rate-limited per client address.
+    """
+    # allauth's limiter (the login's), on GET too: same client address logic, same cache.
+    if ratelimit.consume_or_429(request, action="verify_document", limit_get=True):
+        return _public(render(request, "certificates/verify_throttled.html", status=429))
+    document = document_for_code(code)
+    if document is None:
+        return _public(render(request, "certificates/verify.html", {"document": None}, status=404))
+    dossier = document.decision.dossier
+    candidate = dossier.candidate
+    context = {
+        "document": document,
+        "holder": _holder(candidate),
+        "certification": dossier.certification,
+        "option": dossier.option,
+        "session": document.decision.session,
+        "revoked": document_status(document) == DocumentStatus.REVOKED,
+        "revoked_at": document.decision.revoked_at,
+    }
+    return _public(render(request, "certificates/verify.html", context))
+
+
+def _holder(candidate):
+    """« Camille D. »: the first first name and the initial of the birth name, nothing more."""
+    if candidate is None:
+        return ""
+    first_name = (candidate.first_names.split() or [""])[0]
+    initial = candidate.birth_name.strip()[:1].upper()
+    return f"{first_name} {initial}." if initial else first_name
+
+
+@require_safe
+def register(request):
+    """The register of every parchemin and attestation issued (secretariat)."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = filter_register(register_documents(), **filters)
+    page_obj = Paginator(queryset, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "certificates/register.html",
+        {"form": form, "page_obj": page_obj, "query": query.urlencode()},
+    )
