@@ -174,8 +174,8 @@ def render_pdf(template, context, *, variant=None):
         template,
         {"letterhead": LETTERHEAD, "letterhead_service": LETTERHEAD_SERVICE, **context},
     )
-    # Nothing is fetched from outside: the stylesheet is read here, documents embed no URL.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=())
+    # Nothing is fetched from outside: the stylesheet is read here, images are inline `data:`.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
     stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
     with warnings.catch_warnings():
