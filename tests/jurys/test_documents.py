@@ -33,7 +33,7 @@ def verification(document):
     return (
         "Vérifier ce document Scannez le QR code ou ouvrez : "
         f"http://127.0.0.1:8000/verifier/{document.verification_code}/ "
-        "Document signé électroniquement. QR code de vérification"
+        "Document signé électroniquement."
     )
 
 
