@@ -30,6 +30,7 @@ COPY referentiel ./referentiel
 COPY dossiers ./dossiers
 COPY evaluations ./evaluations
 COPY jurys ./jurys
+COPY certificates ./certificates
 COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures
