@@ -204,6 +204,11 @@ DOCUMENT_SIGNING_KEY_PASSPHRASE = env("DOCUMENT_SIGNING_KEY_PASSPHRASE", default
 # Demo only: create a self-signed pair at the paths above when they do not exist yet.
 DOCUMENT_SIGNING_DEMO = False
 
+# Caisse des Dépôts (« accrochage certificateurs »): identifiers sent by the CDC once the
+# branch is registered as certifier (README).
+ACCROCHAGE_ID_CLIENT = env("ACCROCHAGE_ID_CLIENT", default="")
+ACCROCHAGE_ID_CONTRAT = env("ACCROCHAGE_ID_CONTRAT", default="")
+
 # RGPD: candidates are anonymised this many years after their last dossier ended.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
 

@@ -16,3 +16,6 @@ DOCUMENT_SIGNING_CERTIFICATE = env(
     "DOCUMENT_SIGNING_CERTIFICATE",
     default=str(BASE_DIR / "var" / "signing" / "demo-certificate.pem"),  # noqa: F405
 )
+# Demo identifiers of the Caisse des Dépôts flows (the real ones come from the CDC).
+ACCROCHAGE_ID_CLIENT = env("ACCROCHAGE_ID_CLIENT", default="DEMO0001")
+ACCROCHAGE_ID_CONTRAT = env("ACCROCHAGE_ID_CONTRAT", default="DEMOCONTRAT01")
