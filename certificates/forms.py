@@ -34,3 +34,17 @@ class RegisterFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("issued_to", "La date de fin précède la date de début.")
         return cleaned
+
+
+class AccrochageForm(forms.Form):
+    period_start = forms.DateField(
+        label="Décisions du jury du", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(label="au", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", "La fin de la période précède son début.")
+        return cleaned

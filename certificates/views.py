@@ -2,13 +2,17 @@ from allauth.core import ratelimit
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ecertif.accounts.rules import is_secretariat
+from referentiel.models import Certification
 
 from .enums import REGISTER_PAGE_SIZE, DocumentStatus
-from .forms import RegisterFilterForm
+from .forms import AccrochageForm, RegisterFilterForm
+from .models import AccrochageFlow
 from .selectors import document_for_code, document_status, filter_register, register_documents
 
 # Search engines never list a verification page (meta robots in the template too).
@@ -74,3 +78,38 @@ def register(request):
         "certificates/register.html",
         {"form": form, "page_obj": page_obj, "query": query.urlencode()},
     )
+
+
+def _secretariat_only(request):
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+
+
+FLOWS_SHOWN = 20
+
+
+@require_safe
+def accrochage(request):
+    """Legal reporting to the Caisse des Dépôts: ask for a period's file, past flows, and the
+    certifications that cannot be reported (France compétences number missing)."""
+    _secretariat_only(request)
+    today = timezone.localdate()
+    form = AccrochageForm(initial={"period_start": today.replace(day=1), "period_end": today})
+    flows = AccrochageFlow.objects.select_related("created_by").prefetch_related("entries")[
+        :FLOWS_SHOWN
+    ]
+    missing = Certification.objects.filter(active=True, register_number="").order_by("label")
+    return render(
+        request,
+        "certificates/accrochage.html",
+        {"form": form, "flows": flows, "missing": missing},
+    )
+
+
+@require_safe
+def accrochage_download(request, pk):
+    _secretariat_only(request)
+    flow = get_object_or_404(AccrochageFlow, pk=pk)
+    response = HttpResponse(flow.xml.encode(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{flow.file_name}"'
+    return response

@@ -112,7 +112,7 @@ def _temporary_file(final_name):
         os.makedirs(os.path.dirname(final_path), exist_ok=True)
         temporary = f"{final_path}.{uuid.uuid4().hex}.part"
     else:
-        handle, temporary = tempfile.mkstemp(suffix=".xlsx.part")
+        handle, temporary = tempfile.mkstemp(suffix=".part")
         os.close(handle)
     try:
         yield temporary

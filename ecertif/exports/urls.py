@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.export_list, name="list"),
     path("dossiers/", views.export_dossiers, name="dossiers"),
     path("certificats/", views.export_certificates, name="certificates"),
+    path("caisse-des-depots/", views.export_accrochage, name="accrochage"),
     path("sessions/<int:pk>/", views.export_session, name="session"),
     path("statistiques/<slug:key>/", views.export_statistics, name="statistics"),
     path("<int:pk>/", views.export_detail, name="detail"),

@@ -11,13 +11,13 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from certificates.forms import RegisterFilterForm
+from certificates.forms import AccrochageForm, RegisterFilterForm
 from dossiers.forms import DossierFilterForm
 from ecertif.accounts.rules import is_secretariat
 from ecertif.core.files import private_file_response
 from jurys.models import JurySession
 
-from .enums import STATUS_BADGES, XLSX_CONTENT_TYPE, ExportKind, ExportStatus
+from .enums import STATUS_BADGES, ExportKind, ExportStatus
 from .exceptions import ExportError
 from .selectors import export_jobs_for
 from .services import export_request, export_retry
@@ -108,6 +108,27 @@ def export_certificates(request):
     return redirect(job)
 
 
+@require_POST
+def export_accrochage(request):
+    """The Caisse des Dépôts XML of a period, written by a worker (secretariat)."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = AccrochageForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("certificates:accrochage")
+    start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+    job = export_request(
+        owner=request.user,
+        kind=ExportKind.ACCROCHAGE,
+        parameters={"period_start": start.isoformat(), "period_end": end.isoformat()},
+        title=f"Déclaration à la Caisse des Dépôts du {start:%d/%m/%Y} au {end:%d/%m/%Y}",
+    )
+    return redirect(job)
+
+
 @require_GET
 def export_statistics(request, key):
     # A GET that starts work: only from the application's own pages, never from another site.
@@ -166,7 +187,7 @@ def export_download(request, pk):
     if not job.is_downloadable:
         raise Http404("Cet export n'a pas de fichier à télécharger.")
     return private_file_response(
-        job.file, download_name=job.download_name, content_type=XLSX_CONTENT_TYPE
+        job.file, download_name=job.download_name, content_type=job.content_type
     )
 
 

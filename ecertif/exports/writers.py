@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from certificates.accrochage import AccrochageError, accrochage_export
 from certificates.forms import RegisterFilterForm
 from certificates.selectors import filter_register, register_documents
 from dossiers.enums import DossierState, Transition
@@ -535,7 +536,31 @@ def write_certificates(path, *, owner, parameters, report: Report = _ignore) -> 
     return Written(rows=count)
 
 
+def write_accrochage(path, *, owner, parameters, report: Report = _ignore) -> Written:
+    """The Caisse des Dépôts XML of the period: validated, recorded as a flow, then written."""
+    if not is_secretariat(owner):
+        raise ExportError("Seul le secrétariat des CQP peut déclarer à la Caisse des Dépôts.")
+    try:
+        start = datetime.date.fromisoformat(parameters.get("period_start", ""))
+        end = datetime.date.fromisoformat(parameters.get("period_end", ""))
+        result = accrochage_export(period_start=start, period_end=end, by=owner)
+    except ValueError as error:
+        raise ExportError("La période demandée n'est pas valide.") from error
+    except AccrochageError as error:
+        raise ExportError("aucun fichier produit.\n" + "\n".join(error.messages)) from error
+    if result.flow is None:
+        raise ExportError("rien de nouveau à déclarer pour cette période.")
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(result.flow.xml)
+    report(result.passages, result.passages)
+    return Written(
+        rows=result.passages,
+        title=f"Déclaration à la Caisse des Dépôts — flux {result.flow.flow_id}",
+    )
+
+
 WRITERS = {
+    ExportKind.ACCROCHAGE: write_accrochage,
     ExportKind.CERTIFICATES: write_certificates,
     ExportKind.DOSSIERS: write_dossiers,
     ExportKind.SESSION: write_session,

@@ -1,13 +1,16 @@
 """The demo (`make run`): the register lists every demo certificate, and the QR code of a
 demo parchemin opens its verification page."""
 
+import datetime
 from io import BytesIO
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
+from certificates.accrochage import accrochage_export, schema
 from jurys import documents
 from jurys.enums import DocumentKind
 from jurys.models import IssuedDocument
@@ -54,3 +57,21 @@ def test_demo_parchemin_qr_code_opens_its_verification_page(client, demo):
     response = client.get(urlsplit(decoded[0]).path)
     assert response.status_code == 200
     assert f"n°&nbsp;{document.number}" in response.content.decode()
+
+
+def test_demo_awards_export_to_a_valid_caisse_des_depots_file(demo, settings):
+    settings.ACCROCHAGE_ID_CLIENT = "DEMO0001"
+    settings.ACCROCHAGE_ID_CONTRAT = "DEMOCONTRAT01"
+    standing = set(
+        IssuedDocument.objects.filter(
+            kind=DocumentKind.CERTIFICATE, decision__revoked_at__isnull=True
+        ).values_list("number", flat=True)
+    )
+
+    result = accrochage_export(
+        period_start=datetime.date(2000, 1, 1), period_end=timezone.localdate()
+    )
+
+    assert schema().is_valid(result.flow.xml)
+    assert set(result.flow.entries.values_list("id_technique", flat=True)) == standing
+    assert len(standing) >= 1
