@@ -31,6 +31,10 @@ COPY dossiers ./dossiers
 COPY evaluations ./evaluations
 COPY jurys ./jurys
 COPY certificates ./certificates
+COPY stats ./stats
+COPY exports ./exports
+COPY home ./home
+COPY demo ./demo
 COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures

@@ -3,20 +3,18 @@
 Pure functions: model instances in, PDF bytes out, so a Celery task can call them unchanged.
 """
 
-import warnings
 from dataclasses import dataclass
 
 import segno
-import weasyprint
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from dossiers.enums import Civility
 from dossiers.models import Dossier
-from ecertif.core.signing import sign_pdf
+from ecertif.files.pdf import ARCHIVE_VARIANT, render_pdf
+from ecertif.files.signing import sign_pdf
 from referentiel.enums import CertificationKind
 
 from .enums import College, Outcome, RegistrationEnd
@@ -28,12 +26,7 @@ from .models import (
     SessionRegistration,
 )
 
-LETTERHEAD = "Commission paritaire nationale de l'emploi des Industries Chimiques"
-LETTERHEAD_SERVICE = "Secrétariat des CQP"
 NOT_EXAMINED = "Non examiné"
-STYLESHEET = settings.BASE_DIR / "static" / "css" / "documents.css"
-# Issued documents are archived as PDF/A-3b (WeasyPrint's archival variant; signable).
-ARCHIVE_VARIANT = "pdf/a-3b"
 
 _DOSSIER_RELATED = (
     "dossier__candidate",
@@ -165,23 +158,6 @@ def _identity(candidate):
         "born": "née" if feminine else "né",
         "candidate_noun": "candidate" if feminine else "candidat",
     }
-
-
-def render_pdf(template, context, *, variant=None):
-    """Render a `templates/documents/` template (extending `documents/base.html`) to PDF bytes;
-    `variant`: a WeasyPrint `pdf_variant` such as PDF/A."""
-    html = render_to_string(
-        template,
-        {"letterhead": LETTERHEAD, "letterhead_service": LETTERHEAD_SERVICE, **context},
-    )
-    # Nothing is fetched from outside: the stylesheet is read here, images are inline `data:`.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
-    stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
-    with warnings.catch_warnings():
-        # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it (ResourceWarning).
-        warnings.simplefilter("ignore", ResourceWarning)
-        return document.write_pdf(stylesheets=[stylesheet], pdf_variant=variant)
 
 
 def verification_url(document):

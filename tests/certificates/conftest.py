@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ecertif.core.signing import create_self_signed
+from ecertif.files.signing import create_self_signed
 from jurys import services
 from jurys.enums import College, SessionStatus
 from jurys.models import JuryMember, JurySession, SessionRegistration

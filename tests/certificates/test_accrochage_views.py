@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from certificates.models import AccrochageFlow
-from ecertif.exports.enums import ExportKind, ExportStatus
-from ecertif.exports.models import ExportJob
+from exports.enums import ExportKind, ExportStatus
+from exports.models import ExportJob
 from tests.factories.accounts import EmployerFactory
 from tests.factories.referentiel import CertificationFactory
 

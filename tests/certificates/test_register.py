@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from certificates.enums import REGISTER_PAGE_SIZE
-from ecertif.exports.enums import ExportKind, ExportStatus
-from ecertif.exports.models import ExportJob
+from exports.enums import ExportKind, ExportStatus
+from exports.models import ExportJob
 from jurys import services
 from jurys.models import IssuedDocument
 from tests.certificates.conftest import decided

@@ -11,7 +11,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from ecertif.core import signing as signing_module
+from ecertif.files import signing as signing_module
 from jurys import documents
 
 try:
