@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 import time_machine
+from celery.schedules import crontab
 from django.core import mail
 
 from certificates.accrochage import accrochage_export
 from certificates.deadlines import add_months, reporting_status, send_reporting_reminder
+from ecertif.celery import app
 from jurys import services
 from jurys.models import IssuedDocument
 from tests.certificates.conftest import decided
@@ -121,3 +123,11 @@ def test_secretariat_home_shows_the_deadlines(client, three_parchemins, secretar
         '<strong>3</strong> parchemins à déclarer, dont <span class="badge text-bg-danger">'
         "2 en retard</span> — prochaine échéance le 01/03/2027."
     ) in content
+
+
+def test_beat_schedule_sends_the_reminder_monthly():
+    entries = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
+
+    assert entries["certificates.send_reporting_reminder"] == crontab(
+        day_of_month=1, hour=8, minute=15
+    )
