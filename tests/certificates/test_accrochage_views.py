@@ -4,6 +4,7 @@ machinery, past flows, certifications that cannot be reported."""
 import pytest
 from django.utils import timezone
 
+from certificates.accrochage import accrochage_export
 from certificates.models import AccrochageFlow
 from exports.enums import ExportKind, ExportStatus
 from exports.models import ExportJob
@@ -113,8 +114,6 @@ def test_accrochage_refused_to_employers(client, db):
 
 
 def test_accrochage_flow_download_refused_to_employers(client, secretariat, coded, validated):
-    from certificates.accrochage import accrochage_export
-
     flow = accrochage_export(
         period_start=timezone.localdate().replace(year=2020), period_end=timezone.localdate()
     ).flow

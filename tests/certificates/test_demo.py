@@ -6,6 +6,7 @@ from io import BytesIO
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
@@ -30,8 +31,6 @@ def demo(db, settings, tmp_path):
 
 
 def test_demo_register_lists_every_certificate(client, demo):
-    from django.contrib.auth import get_user_model
-
     client.force_login(get_user_model().objects.get(email="secretariat@demo.ecertif.fr"))
 
     response = client.get("/certificats/", {"page": 1})

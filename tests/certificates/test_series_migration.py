@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from jurys.enums import DocumentKind
+from jurys.services import next_document_number
 from tests.factories.accounts import StaffFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.jurys import JurySessionFactory
@@ -59,9 +61,6 @@ def test_migration_series_continue_after_the_numbers_already_given():
     codes = list(Document.objects.values_list("verification_code", flat=True))
     assert len(set(codes)) == 5
     assert all(len(code) == 20 for code in codes)
-
-    from jurys.enums import DocumentKind
-    from jurys.services import next_document_number
 
     assert next_document_number(kind=DocumentKind.CERTIFICATE, year=2025) == "P-2025-00005"
     assert next_document_number(kind=DocumentKind.ATTESTATION, year=2025) == "A-2025-00003"

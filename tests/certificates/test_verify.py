@@ -1,5 +1,7 @@
 """The public verification page `/verifier/<code>/` (SPEC §12, issue #11 item 6)."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +18,6 @@ def _url(document):
 
 def _definitions(response):
     """[(term, definition)] of the page's description list, whitespace collapsed."""
-    from html.parser import HTMLParser
 
     class Parser(HTMLParser):
         def __init__(self):
