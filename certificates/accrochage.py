@@ -24,6 +24,7 @@ from dossiers.enums import Civility
 from jurys.documents import verification_url
 from jurys.enums import Outcome
 from jurys.models import JuryDecision
+from referentiel import communes
 
 from .enums import ACCESS_ROUTES, EntryReason
 from .models import AccrochageEntry, AccrochageFlow
@@ -152,23 +153,22 @@ def holder_errors(dossier):
 
 def _birthplace(titulaire, candidate):
     """Born abroad (INSEE country code 99xxx): the CDC's 3-digit country code and the place's
-    name; in France: the INSEE code (Corsica 2A/2B) or else the postcode the form collected."""
+    name; in France: the commune's INSEE code from the official list (a postcode recorded by
+    an older dossier is resolved with the commune's name), else the postcode as recorded."""
     code = candidate.birth_place_code.strip().upper()
     place = candidate.birth_place.strip()[:60]
     commune = _add(titulaire, "codeCommuneNaissance")
+    official = None if code.startswith("99") else communes.resolve(code, place)
     if code.startswith("99"):
         _add(_add(commune, "codePostalNaissance"), "codePostal", nil=True)
-        if place:
-            _add(titulaire, "libelleCommuneNaissance", place)
-        _add(titulaire, "codePaysNaissance", code[2:])
-    elif code[:2] in ("2A", "2B"):
-        _add(_add(commune, "codeInseeNaissance"), "codeInsee", code)
-        if place:
-            _add(titulaire, "libelleCommuneNaissance", place)
+    elif official is not None:
+        _add(_add(commune, "codeInseeNaissance"), "codeInsee", official.insee_code)
     else:
         _add(_add(commune, "codePostalNaissance"), "codePostal", code)
-        if place:
-            _add(titulaire, "libelleCommuneNaissance", place)
+    if place:
+        _add(titulaire, "libelleCommuneNaissance", place)
+    if code.startswith("99"):
+        _add(titulaire, "codePaysNaissance", code[2:])
 
 
 def passage_element(decision):
