@@ -103,6 +103,10 @@ class CandidateForm(forms.ModelForm):
         self.fields["email"].error_messages["invalid"] = (
             "Saisissez une adresse électronique valide."
         )
+        self.fields["birth_place_code"].help_text = (
+            "Code INSEE ou code postal, vérifié dans la liste officielle des communes. "
+            "Né(e) à l'étranger : code INSEE du pays (99xxx, par exemple 99352 pour l'Algérie)."
+        )
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
