@@ -21,6 +21,7 @@ def _configure_logging(**kwargs):
 
     logging.config.dictConfig(settings.LOGGING)
 
+
 # Static schedule: django-celery-beat does not support Django 6.1 yet.
 app.conf.beat_schedule = {
     "evaluations-invitation-reminders": {

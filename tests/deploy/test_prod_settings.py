@@ -105,6 +105,5 @@ def test_entry_points_without_settings_module_never_get_dev_settings(code):
     result = run(code)
     assert result.returncode == 1
     assert (
-        "ImproperlyConfigured: La variable d'environnement SECRET_KEY est obligatoire "
-        "en production"
+        "ImproperlyConfigured: La variable d'environnement SECRET_KEY est obligatoire en production"
     ) in result.stderr
