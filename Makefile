@@ -41,12 +41,16 @@ deploy-check: install
 	SITE_URL=https://ecertif.example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
 
+# Both cores by default (PYTEST_WORKERS=0 runs in one process).
+PYTEST_WORKERS ?= 2
+
 # Settings named explicitly: manage.py, wsgi and Celery default to production.
 pytest: export DJANGO_SETTINGS_MODULE = ecertif.settings.test
 pytest: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-test: lint migrations-check deploy-check pytest
+# The deploy check runs once, inside the suite (tests/test_deploy_check.py).
+test: lint migrations-check pytest
 
 BENCH_DOSSIERS ?= 100000
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/ecertif_bench
