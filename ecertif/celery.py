@@ -15,9 +15,9 @@ app.autodiscover_tasks()
 @signals.setup_logging.connect
 def _configure_logging(**kwargs):
     """Workers and beat log like the web processes: settings.LOGGING (JSON, secrets masked)."""
-    import logging.config
+    import logging.config  # only workers and beat configure logging here
 
-    from django.conf import settings
+    from django.conf import settings  # read once Celery has set Django up
 
     logging.config.dictConfig(settings.LOGGING)
 

@@ -350,9 +350,12 @@ def raw_post(stack, path, size, send):
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    with socket.create_connection(
-        ("127.0.0.1", stack.https_port), source_address=("127.0.0.6", 0), timeout=30
-    ) as plain, context.wrap_socket(plain, server_hostname="localhost") as tls:
+    with (
+        socket.create_connection(
+            ("127.0.0.1", stack.https_port), source_address=("127.0.0.6", 0), timeout=30
+        ) as plain,
+        context.wrap_socket(plain, server_hostname="localhost") as tls,
+    ):
         tls.sendall(
             (
                 f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: "

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client, RequestFactory
 from django.utils.html import escape
+from stdnum import luhn
 
 from ecertif.accounts.models import AccountRequest
 from ecertif.proxy import client_ip, client_ip_from
@@ -18,17 +19,11 @@ TOO_MANY_REQUESTS = (
 PROXY = "10.0.0.2"  # the nginx container, as gunicorn sees it
 
 
-def luhn_siret(prefix):
-    """A valid SIRET from 13 digits."""
-    for last in range(10):
-        digits = [int(char) for char in f"{prefix}{last}"]
-        total = sum(
-            (d * 2 - 9 if d * 2 > 9 else d * 2) if i % 2 else d
-            for i, d in enumerate(reversed(digits))
-        )
-        if total % 10 == 0:
-            return f"{prefix}{last}"
-    raise AssertionError(prefix)
+def valid_siret(number):
+    """A SIRET whose SIREN and SIRET check digits are both right."""
+    siren = f"44306{number:03d}"
+    siret = f"{siren}{luhn.calc_check_digit(siren)}0001"
+    return siret + luhn.calc_check_digit(siret)
 
 
 def behind_proxy(address):
@@ -38,7 +33,7 @@ def behind_proxy(address):
 
 def account_request(number, **overrides):
     return {
-        "siret": luhn_siret(f"4430618{number:06d}"),
+        "siret": valid_siret(number),
         "company_name": f"Chimie {number}",
         "address": "3 avenue des Usines",
         "postcode": "44000",

@@ -26,10 +26,10 @@ from evaluations.services import (
 )
 from evaluations.workplace import views as workplace_views
 from evaluations.workplace.views import LINK_KEY, SESSION_KEY
-from tests.test_public_urls import ALL_URLS, PUBLIC_URL_NAMES
 from tests.factories.accounts import MembershipFactory, UserFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
+from tests.test_public_urls import ALL_URLS, PUBLIC_URL_NAMES
 
 PAGE_URL = "/evaluation-metier/"
 SAVED = (
