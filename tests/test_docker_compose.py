@@ -30,9 +30,10 @@ SERVICES = {
     "redis",
     "minio",
     "minio-bucket",
+    "backup",
 }
 APP_SERVICES = ("web", "worker", "worker-documents", "beat")
-ONE_SHOT = {"migrate", "minio-bucket"}
+ONE_SHOT = {"migrate", "minio-bucket", "backup"}
 # `${VAR}`, `${VAR:-default}`, `${VAR:?error}`; `$${VAR}` is escaped and left to the container.
 COMPOSE_VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
 SETTINGS_VARIABLE = re.compile(
@@ -183,9 +184,11 @@ def test_compose_images_of_backing_services(compose):
     assert compose["services"]["minio"]["image"].startswith("minio/minio:")
 
 
-def test_compose_s3_server_is_optional(compose):
+def test_compose_optional_services_sit_in_profiles(compose):
     for name, service in compose["services"].items():
         expected = ["s3"] if name.startswith("minio") else None
+        if name == "backup":
+            expected = ["outils"]
         assert service.get("profiles") == expected, name
     assert compose["services"]["minio-bucket"]["depends_on"] == {
         "minio": {"condition": "service_healthy"}
@@ -249,10 +252,19 @@ def test_nginx_template_limits_and_headers():
     }
 
 
+def test_compose_backup_runs_the_backup_script(compose):
+    backup = compose["services"]["backup"]
+    # The same PostgreSQL major version as the db service: pg_dump refuses a newer server.
+    assert backup["image"] == compose["services"]["db"]["image"]
+    assert backup["entrypoint"] == ["/opt/ecertif/scripts/backup.sh"]
+    assert "./scripts:/opt/ecertif/scripts:ro" in backup["volumes"]
+    assert backup["env_file"] == ".env"
+
+
 def test_compose_media_volume_is_shared_by_web_and_workers(compose, env_example):
     mount = f"media:{env_example['MEDIA_ROOT']}"
     assert "media" in compose["volumes"]
-    for name in ("web", "worker", "worker-documents"):
+    for name in ("web", "worker", "worker-documents", "backup"):
         assert mount in compose["services"][name]["volumes"], name
     assert compose["services"]["migrate"]["volumes"] == []
 
