@@ -20,6 +20,8 @@ def _configure_logging(**kwargs):
     from django.conf import settings  # read once Celery has set Django up
 
     logging.config.dictConfig(settings.LOGGING)
+    # Python warnings (Celery's own included) become log lines in the same format.
+    logging.captureWarnings(True)
 
 
 # Static schedule: django-celery-beat does not support Django 6.1 yet.

@@ -92,6 +92,8 @@ class GunicornLogger(Logger):
 
     def setup(self, cfg):
         super().setup(cfg)
+        # Python warnings become log lines too (logger « py.warnings »).
+        logging.captureWarnings(True)
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(JsonFormatter())

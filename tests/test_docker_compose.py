@@ -132,7 +132,7 @@ def test_gunicorn_config_sizes_from_the_environment():
 
 
 def celery_options(words):
-    options, index = {}, 4
+    options, index = {}, 5
     while index < len(words):
         options[words[index]] = words[index + 1]
         index += 2
@@ -142,7 +142,9 @@ def celery_options(words):
 @pytest.mark.parametrize("name", ["worker", "worker-documents", "beat"])
 def test_compose_celery_services_use_the_ecertif_app(compose, name):
     words = command_words(compose["services"][name])
-    assert words[:4] == ["celery", "-A", "ecertif", "beat" if name == "beat" else "worker"]
+    # --quiet: no banner on stdout, only the JSON log lines.
+    kind = "beat" if name == "beat" else "worker"
+    assert words[:5] == ["celery", "-A", "ecertif", "--quiet", kind]
     assert celery_options(words)["--loglevel"] == "INFO"
 
 

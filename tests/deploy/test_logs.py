@@ -134,3 +134,65 @@ def test_gunicorn_access_line(monkeypatch):
         "user_agent": "Mozilla/5.0",
         "referer": "https://ecertif.example.org/dossiers/?q=[masqué]",
     }
+
+
+@pytest.mark.redis
+def test_celery_worker_writes_only_json_lines(tmp_path):
+    """A real worker (as docker-compose.yml starts it): no banner, every line JSON with a time."""
+    import os
+    import secrets
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL absent : pas de worker Celery réel")
+    output = tmp_path / "worker.log"
+    with output.open("w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ecertif",
+                "--quiet",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                f"logs-test-{secrets.token_hex(4)}",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=Path(__file__).resolve().parents[2],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "ecertif.settings.test",
+                # CI runs as root, which Celery warns about before logging is set up; the
+                # image runs as an unprivileged user.
+                "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in output.read_text() and time.monotonic() < deadline:
+            assert worker.poll() is None, output.read_text()
+            time.sleep(0.2)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    # Celery prints this one line itself on stdout when it stops (not a log record).
+    text = output.read_text()
+    assert text.endswith("}\n\nworker: Warm shutdown (MainProcess)\n")
+    lines = text.removesuffix("\nworker: Warm shutdown (MainProcess)\n").splitlines()
+    assert lines, "aucune sortie"
+    entries = [json.loads(line) for line in lines]
+    assert all(datetime.datetime.fromisoformat(entry["time"]).tzinfo for entry in entries)
+    assert any(entry["message"].endswith(" ready.") for entry in entries)
