@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env, mailers_from_url
+from .base import DATABASES, STORAGES, env, mailers_from_url
 
 # What each required variable is for, repeated in the error a sysadmin sees at start-up.
 REQUIRED_VARIABLES = {
@@ -43,20 +43,13 @@ if not SITE_URL.startswith(("https://", "http://")):
         "SITE_URL must be an absolute URL."
     )
 
-DATABASES = {"default": env.db("DATABASE_URL")}
+# base.py read DATABASE_URL and REDIS_URL (both present, see above): the database must be
+# PostgreSQL, and Redis serves as cache and Celery broker.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         "DATABASE_URL doit désigner une base PostgreSQL (postgres://…), pas "
         f"{DATABASES['default']['ENGINE']}. / DATABASE_URL must point to PostgreSQL."
     )
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-
-REDIS_URL = env("REDIS_URL")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-}
-CELERY_BROKER_URL = REDIS_URL
 # Tasks never run inside a web request in production.
 CELERY_TASK_ALWAYS_EAGER = False
 

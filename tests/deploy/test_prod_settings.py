@@ -107,3 +107,16 @@ def test_entry_points_without_settings_module_never_get_dev_settings(code):
     assert (
         "ImproperlyConfigured: La variable d'environnement SECRET_KEY est obligatoire en production"
     ) in result.stderr
+
+
+def test_production_settings_refuse_a_relative_site_url():
+    result = run(
+        PRINT_SETTINGS,
+        DJANGO_SETTINGS_MODULE="ecertif.settings.prod",
+        **{**PRODUCTION, "SITE_URL": "ecertif.example.org"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: SITE_URL doit être une adresse absolue, "
+        "https://… (reçu : 'ecertif.example.org'). / SITE_URL must be an absolute URL."
+    )
