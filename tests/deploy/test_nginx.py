@@ -39,8 +39,11 @@ pytestmark = [
 ]
 
 SETUP_SCRIPT = f"""
+import json
+
 from ecertif.accounts.models import EmployerMembership, Establishment, User
 from ecertif.accounts.services import activation_url
+from tests.evaluations.workplace.helpers import invite, submitted_dossier
 
 for email in ["proprietaire@exemple.fr", "autre@exemple.fr", "rh@exemple.fr"]:
     User.objects.create_user(email=email, password={PASSWORD!r})
@@ -51,7 +54,9 @@ establishment = Establishment.objects.create(
 EmployerMembership.objects.create(
     user=User.objects.get(email="rh@exemple.fr"), establishment=establishment
 )
-print(activation_url(User.objects.create_user(email="nouveau@exemple.fr", password=None)))
+_invitation, token = invite(submitted_dossier())
+activation = activation_url(User.objects.create_user(email="nouveau@exemple.fr", password=None))
+print(json.dumps({{"activation": activation, "token": token}}))
 """
 
 
@@ -145,7 +150,9 @@ class Stack:
             capture_output=True,
             text=True,
         )
-        self.activation_path = urllib.parse.urlsplit(created.stdout.strip().splitlines()[-1]).path
+        secrets_made = json.loads(created.stdout.strip().splitlines()[-1])
+        self.activation_path = urllib.parse.urlsplit(secrets_made["activation"]).path
+        self.invitation_token = secrets_made["token"]
 
         self.app_port = free_port()
         with self.app_log.open("w") as log:
@@ -414,9 +421,18 @@ def test_static_files_long_cache_and_no_media(stack):
 
 
 def test_access_logs_hold_no_secret(stack):
+    # A real invitation link: the token is exchanged for a session, then the page opens.
+    token = stack.invitation_token
+    assistant = Browser(stack, "127.0.0.9")
+    response, _page = assistant.request("GET", f"/evaluation-metier/{token}/")
+    assert (response.status, response.getheader("Location")) == (302, "/evaluation-metier/")
+    response, page = assistant.request("GET", "/evaluation-metier/")
+    assert response.status == 200
+    assert "Paul Tuteur" in page
+    # An unknown (mistyped) link is logged masked too.
+    unknown = secrets.token_urlsafe(24)
     browser = Browser(stack, "127.0.0.8")
-    token = secrets.token_urlsafe(24)
-    response, _page = browser.request("GET", f"/evaluation-metier/{token}/")
+    response, _page = browser.request("GET", f"/evaluation-metier/{unknown}/")
     assert response.status == 404
     response, _page = browser.request("GET", stack.activation_path)
     assert response.status == 302  # allauth keeps the key in the session, then redirects
@@ -429,17 +445,17 @@ def test_access_logs_hold_no_secret(stack):
     key = stack.activation_path.rstrip("/").rsplit("/", 1)[-1]
     lines = stack.app_lines(path="/dossiers/?q=[masqué]&page=1")
     logs = stack.app_log.read_text() + stack.nginx_log.read_text()
-    for secret in [token, key, key.split("-", 1)[1], SEARCHED_NAME]:
+    for secret in [token, unknown, key, key.split("-", 1)[1], SEARCHED_NAME]:
         assert secret not in logs
     assert all(set(line) >= {"time", "level", "logger", "message"} for line in lines)
-    assert {
-        "client_ip": "127.0.0.8",
-        "method": "GET",
-        "path": "/evaluation-metier/[masqué]/",
-        "status": 404,
-    }.items() <= next(
-        line for line in lines if line.get("path") == "/evaluation-metier/[masqué]/"
-    ).items()
+    access = [
+        (line["client_ip"], line["method"], line["path"], line["status"])
+        for line in lines
+        if line["logger"] == "gunicorn.access"
+    ]
+    assert ("127.0.0.9", "GET", "/evaluation-metier/[masqué]/", 302) in access
+    assert ("127.0.0.9", "GET", "/evaluation-metier/", 200) in access
+    assert ("127.0.0.8", "GET", "/evaluation-metier/[masqué]/", 404) in access
     masked = [line["path"] for line in lines if line.get("client_ip") == "127.0.0.8"]
     assert "/comptes/password/reset/key/[masqué]/" in masked
     assert "/dossiers/?q=[masqué]&page=1" in masked
