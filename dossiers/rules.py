@@ -66,15 +66,16 @@ rules.add_perm("dossiers.view_dossier", can_view)
 rules.add_perm("dossiers.change_dossier", can_edit)
 rules.add_perm("dossiers.delete_dossier", can_edit)
 rules.add_perm("dossiers.duplicate_dossier", is_employer_of)
-# The transitions' permissions (workflow.TRANSITIONS): who, in a state the transition leaves.
-rules.add_perm("dossiers.submit_dossier", is_employer_of & leaves(Transition.SUBMIT))
+# The transitions' permissions (workflow.TRANSITIONS): in a state the transition leaves (checked
+# first: no query), who.
+rules.add_perm("dossiers.submit_dossier", leaves(Transition.SUBMIT) & is_employer_of)
 rules.add_perm(
     "dossiers.return_dossier",
-    (is_assigned_assessor | is_secretariat) & leaves(Transition.RETURN_FOR_COMPLETION),
+    leaves(Transition.RETURN_FOR_COMPLETION) & (is_assigned_assessor | is_secretariat),
 )
 rules.add_perm(
     "dossiers.complete_assessment",
-    is_assigned_assessor & leaves(Transition.COMPLETE_ASSESSMENT),
+    leaves(Transition.COMPLETE_ASSESSMENT) & is_assigned_assessor,
 )
 rules.add_perm("dossiers.add_attachment", can_edit)
 rules.add_perm("dossiers.view_attachment", can_view)

@@ -73,11 +73,11 @@ rules.add_perm("jurys.register_dossier", is_employer_of & is_awaiting_jury & ~is
 rules.add_perm(
     "jurys.withdraw_dossier", is_employer_of & is_awaiting_jury & is_registered & is_before_deadline
 )
-# The transitions' permissions (dossiers.workflow.TRANSITIONS): who, in a state it leaves.
-rules.add_perm("jurys.decide_dossier", (is_secretariat | is_decider_of) & leaves(Transition.DECIDE))
-rules.add_perm("jurys.revoke_decision", is_secretariat & leaves(Transition.REVOKE_DECISION))
+# The transitions' permissions (dossiers.workflow.TRANSITIONS): in a state it leaves, who.
+rules.add_perm("jurys.decide_dossier", leaves(Transition.DECIDE) & (is_secretariat | is_decider_of))
+rules.add_perm("jurys.revoke_decision", leaves(Transition.REVOKE_DECISION) & is_secretariat)
 # Not offered while registered (the guard says so when tried): withdraw from the session first.
 rules.add_perm(
     "jurys.reopen_assessment",
-    is_secretariat & leaves(Transition.REOPEN_ASSESSMENT) & ~is_registered,
+    leaves(Transition.REOPEN_ASSESSMENT) & is_secretariat & ~is_registered,
 )
