@@ -7,7 +7,7 @@ from django_fsm import FSMField, FSMModelMixin
 
 from ecertif.accounts.models import phone_validator, postcode_validator
 from ecertif.accounts.siret import validate_siret
-from ecertif.core.uploads import generated_name
+from ecertif.files.uploads import generated_name
 
 from .enums import DECIDED_STATES, AttachmentKind, Civility, DiplomaLevel, DossierState, Transition
 from .workflow import fsm_transition

@@ -5,15 +5,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ecertif.core.sequences import next_value
-from ecertif.core.uploads import check_upload
+from ecertif.files.uploads import check_upload
 from ecertif.notifications.services import notify_by_mail_too
-from evaluations.selectors import is_accredited
+from ecertif.sequences import next_value
 
 from . import workflow
 from .enums import DossierState, Transition
 from .exceptions import NOT_ALLOWED, NOT_EDITABLE, DossierActionError
 from .models import Attachment, Dossier, DossierNumberSequence
+from .selectors import is_accredited
 from .signals import dossier_submitted
 
 

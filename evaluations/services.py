@@ -14,7 +14,7 @@ from dossiers import workflow
 from dossiers.enums import DossierState, Transition
 from dossiers.exceptions import NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier
-from ecertif.core.uploads import check_upload
+from ecertif.files.uploads import check_upload
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify, notify_by_mail_too
 

@@ -44,6 +44,13 @@ def plain_user(db):
     return UserFactory()
 
 
+def pytest_collection_modifyitems(items):
+    # One real Celery worker consumes the shared Redis queue: those tests share an xdist worker.
+    for item in items:
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"e-Certif: database {engine}, redis {'on' if settings.REDIS_URL else 'off'}"

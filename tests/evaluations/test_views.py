@@ -18,7 +18,7 @@ from dossiers.enums import DossierState
 from dossiers.exceptions import ALREADY_MOVED
 from dossiers.models import Dossier
 from dossiers.services import dossier_submit
-from ecertif.core.uploads import MESSAGES
+from ecertif.files.uploads import MESSAGES
 from evaluations import services
 from evaluations.models import Assessment, CompetenceResult, WorkplaceAssessorInvitation
 from evaluations.services import NO_INVITATION

@@ -17,7 +17,6 @@ from dossiers.services import dossier_submit
 from ecertif.mail.models import OutboxEmail
 from ecertif.mail.services import SCRUBBED
 from ecertif.notifications.models import Notification
-from evaluations import workplace_views
 from evaluations.models import CompetenceResult, WorkplaceAssessorInvitation
 from evaluations.services import (
     invitation_create,
@@ -25,11 +24,12 @@ from evaluations.services import (
     invitation_revoke,
     new_token,
 )
-from evaluations.workplace_views import LINK_KEY, SESSION_KEY
-from tests.core.test_public_urls import ALL_URLS, PUBLIC_URL_NAMES
+from evaluations.workplace import views as workplace_views
+from evaluations.workplace.views import LINK_KEY, SESSION_KEY
 from tests.factories.accounts import MembershipFactory, UserFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
+from tests.test_public_urls import ALL_URLS, PUBLIC_URL_NAMES
 
 PAGE_URL = "/evaluation-metier/"
 SAVED = (
