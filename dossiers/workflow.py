@@ -45,11 +45,6 @@ class Step:
     def needs_reason(self):
         return self.reason is not None
 
-    @property
-    def verbose_name(self):
-        """The history's label (« Soumission à l'évaluateur »…)."""
-        return self.name.label
-
 
 TRANSITIONS = {
     step.name: step
