@@ -35,7 +35,13 @@ def employer(db):
 
 
 @pytest.fixture
-def secretariat_user(db):
+def other_employer(db):
+    """An employer of another establishment: every dossier of `employer` is a 404 for them."""
+    return EmployerFactory()
+
+
+@pytest.fixture
+def secretariat(db):
     return StaffFactory(email="secretariat@exemple.fr")
 
 

@@ -2,6 +2,7 @@
 and every import written inside a function says why."""
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -42,19 +43,27 @@ def unit_of(module):
     return parts[0]
 
 
+@functools.cache
 def project_modules():
-    for path in sorted(ROOT.rglob("*.py")):
-        relative = path.relative_to(ROOT)
-        if relative.parts[0] not in PACKAGES or "migrations" in relative.parts:
-            continue
-        module = ".".join(relative.with_suffix("").parts)
-        if module.endswith(".__init__"):
-            module = module.removesuffix(".__init__")
-        yield path, module
+    """(path, dotted module) of every project module, migrations aside; read once per run."""
+    found = []
+    for package in sorted(PACKAGES):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            if "migrations" in relative.parts:
+                continue
+            module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+            found.append((path, module))
+    return tuple(found)
 
 
+@functools.cache
 def imports_of(path, module):
     """(imported module, line, inside a function) for every import of `path`."""
+    return tuple(_imports_of(path, module))
+
+
+def _imports_of(path, module):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     inner = {

@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "import_export",
     "django_htmx",
-    "django_filters",
     "simple_history",
     # Ground floor: the project's cross-cutting apps (import no domain app).
     "ecertif.accounts",

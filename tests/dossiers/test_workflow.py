@@ -1,13 +1,10 @@
 """The transitions table and `workflow.transition()`: every state change goes through it, from
 the services and from the admin, and writes exactly one history row."""
 
-import threading
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -26,6 +23,7 @@ from tests.factories.accounts import MembershipFactory, StaffFactory, UserFactor
 from tests.factories.dossiers import DossierFactory
 from tests.factories.jurys import JuryMemberFactory, JurySessionFactory
 from tests.factories.referentiel import CertificationFactory
+from tests.utils import needs_postgresql, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -361,33 +359,7 @@ def test_transition_failing_effects_leave_nothing(world):
     assert Assessment.objects.get(dossier=dossier).completed_at is None
 
 
-def _run_together(count, target):
-    """Start `count` threads on `target(index)` at the same instant; return results, errors."""
-    barrier = threading.Barrier(count, timeout=30)
-    results, errors = [None] * count, [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = target(index)
-        except BaseException as error:  # reported to the main thread
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
-
-
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL: SQLite has no SELECT … FOR UPDATE and serialises writers",
-)
+@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", TRANSITION_NAMES)
 def test_lost_race_told_already_moved_one_history_row(name):
@@ -397,7 +369,7 @@ def test_lost_race_told_already_moved_one_history_row(name):
     # Two people on the same page: each holds the dossier as it was when they opened it.
     pages = [Dossier.objects.get(pk=dossier.pk) for _ in range(2)]
 
-    _results, errors = _run_together(2, lambda index: PERFORM[name](world, pages[index]))
+    _results, errors = run_together(2, lambda index: PERFORM[name](world, pages[index]))
 
     losers = [error for error in errors if error is not None]
     assert len(losers) == 1, errors

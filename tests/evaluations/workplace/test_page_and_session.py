@@ -1,333 +1,31 @@
-import base64
 import datetime
-import hashlib
-import html
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.conf import settings
 from django.contrib.messages import get_messages
-from django.db import models
 from django.utils import timezone
 
 from dossiers.exceptions import DossierActionError
 from dossiers.models import Dossier
-from dossiers.services import dossier_submit
-from ecertif.mail.models import OutboxEmail
-from ecertif.mail.services import SCRUBBED
 from ecertif.notifications.models import Notification
 from evaluations.models import CompetenceResult, WorkplaceAssessorInvitation
-from evaluations.services import (
-    invitation_create,
-    invitation_resend,
-    invitation_revoke,
-    new_token,
-)
+from evaluations.services import invitation_resend, invitation_revoke, new_token
 from evaluations.workplace import views as workplace_views
 from evaluations.workplace.views import LINK_KEY, SESSION_KEY
-from tests.factories.accounts import MembershipFactory, UserFactory
-from tests.factories.dossiers import DossierFactory
+from tests.evaluations.workplace.helpers import (
+    CLOSED_TEXT,
+    PAGE_URL,
+    SAVED,
+    WORKPLACE_URLS,
+    enter_url,
+    invite,
+    post_data,
+    results_of,
+    submitted_dossier,
+    text,
+)
 from tests.factories.referentiel import CertificationFactory, CertificationOptionFactory
-from tests.test_public_urls import ALL_URLS, PUBLIC_URL_NAMES
-
-PAGE_URL = "/evaluation-metier/"
-SAVED = (
-    "Vos observations sont enregistrées. Vous pouvez revenir les compléter jusqu'à la "
-    "clôture de l'évaluation."
-)
-UNKNOWN_TITLE = "Ce lien d'invitation est inconnu"
-CLOSED_TEXT = (
-    "L'évaluation est close : vos observations ne peuvent plus être modifiées. "
-    "Merci de votre participation."
-)
-
-
-def submitted_dossier(**kwargs):
-    dossier = DossierFactory(**kwargs)
-    employer = MembershipFactory(user=UserFactory(), establishment=dossier.establishment).user
-    dossier_submit(dossier=dossier, by=employer)
-    dossier.refresh_from_db()
-    return dossier
-
-
-def invite(dossier):
-    return invitation_create(
-        assessment=dossier.assessment,
-        by=dossier.assessor.user,
-        name="Paul Tuteur",
-        email="Paul.Tuteur@exemple.fr",
-        function="Chef d'équipe de fabrication",
-    )
-
-
-def text(response):
-    return html.unescape(response.content.decode())
-
-
-def enter_url(token):
-    return f"/evaluation-metier/{token}/"
-
-
-@pytest.fixture
-def dossier(db):
-    return submitted_dossier()
-
-
-@pytest.fixture
-def invited(dossier):
-    return invite(dossier)
-
-
-@pytest.fixture
-def invitation(invited):
-    return invited[0]
-
-
-@pytest.fixture
-def token(invited):
-    return invited[1]
-
-
-@pytest.fixture
-def workplace_client(client, token):
-    """A browser that opened the invitation link."""
-    response = client.get(enter_url(token))
-    assert response.status_code == 302
-    return client
-
-
-def results_of(dossier):
-    return list(
-        CompetenceResult.objects.filter(assessment__dossier=dossier).order_by("competence__number")
-    )
-
-
-def post_data(dossier, texts, general="Candidate autonome et rigoureuse."):
-    data = {
-        f"observation_{result.pk}": text
-        for result, text in zip(results_of(dossier), texts, strict=True)
-    }
-    data["general_observation"] = general
-    return data
-
-
-# Token
-
-
-def test_new_token_has_at_least_120_bits():
-    token = new_token()
-    assert len(token) == 32
-    assert workplace_views.TOKEN_RE.fullmatch(token)
-    assert len(base64.urlsafe_b64decode(token)) * 8 == 192
-
-
-def test_new_token_differs_each_time():
-    assert len({new_token() for _ in range(100)}) == 100
-
-
-def test_invitation_create_stores_only_token_hash(
-    dossier, client, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation, token = invite(dossier)
-    client.get(enter_url(token))
-
-    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
-    hits = set()
-    for model in apps.get_models():
-        text_fields = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if isinstance(f, (models.CharField, models.TextField))
-        ]
-        for row in model.objects.values(*text_fields):
-            hits.update(
-                (model._meta.label, name)
-                for name, value in row.items()
-                if value and token in str(value)
-            )
-    # The email carried the link; its stored body is erased once sent: no column holds the token.
-    assert hits == set()
-    assert [m.to for m in mailoutbox] == [["paul.tuteur@exemple.fr"]]
-    assert token in mailoutbox[0].body
-    sent = OutboxEmail.objects.get(recipient="paul.tuteur@exemple.fr")
-    assert (sent.contains_secret, sent.body_text, sent.body_html) == (True, SCRUBBED, "")
-
-
-# Entering with the link
-
-
-def test_enter_valid_token_redirects_to_page_without_token(client, invitation, token):
-    response = client.get(enter_url(token))
-
-    assert response.status_code == 302
-    assert response.url == PAGE_URL
-    assert dict(client.session.items()) == {
-        SESSION_KEY: invitation.pk,
-        LINK_KEY: invitation.token_hash,
-    }
-    assert response.headers["Referrer-Policy"] == "no-referrer"
-    assert "no-store" in response.headers["Cache-Control"]
-
-
-def test_enter_valid_token_changes_session_key_and_drops_other_data(client, invitation, token):
-    session = client.session
-    session["something_else"] = "x"
-    session.save()
-    old_key = session.session_key
-
-    client.get(enter_url(token))
-
-    assert client.cookies[settings.SESSION_COOKIE_NAME].value != old_key
-    assert dict(client.session.items()) == {
-        SESSION_KEY: invitation.pk,
-        LINK_KEY: invitation.token_hash,
-    }
-
-
-def test_enter_valid_token_logs_out_a_logged_in_user(client, dossier, invitation, token):
-    client.force_login(dossier.assessor.user)
-
-    response = client.get(enter_url(token))
-
-    assert response.status_code == 302
-    assert dict(client.session.items()) == {
-        SESSION_KEY: invitation.pk,
-        LINK_KEY: invitation.token_hash,
-    }
-    assert client.get("/").url == "/comptes/login/?next=/"
-
-
-def test_enter_post_not_allowed(client, token):
-    response = client.post(enter_url(token))
-
-    assert response.status_code == 405
-    assert SESSION_KEY not in client.session
-
-
-@pytest.mark.parametrize(
-    "bad_token",
-    [
-        "abc",
-        "../../etc",
-        "x" * 200,
-        "A" * 31,
-        "A" * 33,
-        "A" * 31 + "=",
-        "A" * 31 + "+",
-        "A" * 31 + "é",
-        "%00" * 32,
-        "<script>alert(1)</script>",
-    ],
-)
-def test_enter_malformed_token_shows_unknown_page(client, invitation, bad_token):
-    response = client.get(enter_url(bad_token))
-
-    assert response.status_code == 404
-    assert UNKNOWN_TITLE in text(response)
-    assert response.headers["Referrer-Policy"] == "no-referrer"
-    assert SESSION_KEY not in client.session
-
-
-def test_enter_unknown_token_shows_unknown_page(client, invitation):
-    response = client.get(enter_url(new_token()))
-
-    assert response.status_code == 404
-    assert UNKNOWN_TITLE in text(response)
-    assert "Paul Tuteur" not in text(response)
-    assert SESSION_KEY not in client.session
-
-
-def test_enter_replaced_token_shows_unknown_page(client, invitation, token):
-    WorkplaceAssessorInvitation.objects.filter(pk=invitation.pk).update(token_hash="0" * 64)
-
-    response = client.get(enter_url(token))
-
-    assert response.status_code == 404
-    assert UNKNOWN_TITLE in text(response)
-
-
-def test_enter_revoked_invitation_shows_revoked_page(client, dossier, invitation, token):
-    invitation_revoke(invitation=invitation, by=dossier.assessor.user)
-    assessor = dossier.assessor.user
-
-    response = client.get(enter_url(token))
-
-    assert response.status_code == 410
-    content = text(response)
-    assert "Cette invitation a été révoquée" in content
-    assert f"contactez l'évaluateur habilité, {assessor.get_full_name()}, à l'adresse" in content
-    assert f'href="mailto:{assessor.email}"' in content
-    assert dossier.candidate.full_name not in content
-    assert SESSION_KEY not in client.session
-
-
-def test_enter_expired_invitation_shows_expired_page(client, dossier, invitation, token):
-    with time_machine.travel(invitation.expires_at + datetime.timedelta(seconds=1)):
-        response = client.get(enter_url(token))
-
-    assert response.status_code == 410
-    content = text(response)
-    assert "Ce lien a expiré" in content
-    assert (
-        f"Demandez un nouveau lien à l'évaluateur habilité, {dossier.assessor.user.get_full_name()}"
-        in content
-    )
-    assert f"valable jusqu'au {timezone.localtime(invitation.expires_at):%d/%m/%Y}" in content
-    assert SESSION_KEY not in client.session
-
-
-def test_enter_at_expiry_instant_shows_expired_page(client, invitation, token):
-    with time_machine.travel(invitation.expires_at):
-        response = client.get(enter_url(token))
-
-    assert response.status_code == 410
-    assert "Ce lien a expiré" in text(response)
-
-
-def test_enter_just_before_expiry_opens_session(client, invitation, token):
-    with time_machine.travel(invitation.expires_at - datetime.timedelta(seconds=1)):
-        response = client.get(enter_url(token))
-
-    assert response.status_code == 302
-    assert response.url == PAGE_URL
-
-
-@pytest.mark.parametrize(
-    "state", ["awaiting_jury", "validated", "partially_validated", "not_validated"]
-)
-def test_enter_closed_assessment_shows_closed_page(client, dossier, token, state):
-    Dossier.objects.filter(pk=dossier.pk).update(state=state)
-
-    response = client.get(enter_url(token))
-
-    assert response.status_code == 410
-    assert CLOSED_TEXT in text(response)
-    assert SESSION_KEY not in client.session
-
-
-def test_enter_closed_and_expired_shows_closed_page(client, dossier, invitation, token):
-    Dossier.objects.filter(pk=dossier.pk).update(state="awaiting_jury")
-
-    with time_machine.travel(invitation.expires_at + datetime.timedelta(days=1)):
-        response = client.get(enter_url(token))
-
-    assert response.status_code == 410
-    assert CLOSED_TEXT in text(response)
-
-
-def test_enter_dossier_returned_for_completion_shows_suspended_page(client, dossier, token):
-    Dossier.objects.filter(pk=dossier.pk).update(state="registering")
-
-    response = client.get(enter_url(token))
-
-    assert response.status_code == 409
-    assert "L'évaluation est suspendue" in text(response)
-    assert SESSION_KEY not in client.session
-
-
-# The page
+from tests.test_public_urls import PUBLIC_URL_NAMES
 
 
 def test_page_shows_candidate_certification_and_competences(workplace_client, dossier):
@@ -533,9 +231,6 @@ def test_page_query_count_does_not_grow_with_competences(db, client, django_asse
         assert len(response.context["form"].competence_fields()) == count
 
 
-# The session after the invitation changed
-
-
 def test_page_revoked_while_open_refuses_get(workplace_client, dossier, invitation):
     invitation_revoke(invitation=invitation, by=dossier.assessor.user)
 
@@ -629,9 +324,6 @@ def test_page_second_link_replaces_first_invitation(client, dossier, invitation,
     assert other_dossier.number in text(client.get(PAGE_URL))
 
 
-# Nothing else of the application is reachable
-
-
 @pytest.mark.parametrize("url", ["/", "/dossiers/", "/notifications/", "/referentiel/"])
 def test_workplace_session_does_not_reach_the_application(workplace_client, url):
     response = workplace_client.get(url)
@@ -680,9 +372,6 @@ def test_enter_200_random_tokens_no_hit(client, invitation):
         assert response.status_code == 404
         hits += SESSION_KEY in client.session
     assert hits == 0
-
-
-WORKPLACE_URLS = [(name, path) for name, path in ALL_URLS if not name.startswith("workplace:")]
 
 
 @pytest.mark.parametrize(("name", "path"), WORKPLACE_URLS, ids=[n for n, _ in WORKPLACE_URLS])
