@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -15,6 +16,7 @@ from dossiers.enums import DossierState, Transition
 from dossiers.exceptions import ALREADY_MOVED, DossierActionError
 from dossiers.models import Dossier, DossierTransition
 from dossiers.services import dossier_submit
+from dossiers.views import REASON_PAGES
 from evaluations.models import Assessment
 from jurys import services as jury_services
 from jurys.enums import College
@@ -379,3 +381,45 @@ def test_lost_race_told_already_moved_one_history_row(name):
     assert rows.count() == before + 1
     assert rows.order_by("-pk").first().transition == name
     assert Dossier.objects.get(pk=dossier.pk).state == EXPECTED[name][1]
+
+
+def test_every_reason_transition_has_its_page():
+    assert set(REASON_PAGES) == set(REASON_TRANSITIONS)
+    assert {name: reverse(workflow.TRANSITIONS[name].url, args=[7]) for name in REASON_PAGES} == {
+        Transition.RETURN_FOR_COMPLETION: "/dossiers/7/renvoyer/",
+        Transition.REOPEN_ASSESSMENT: "/jurys/dossiers/7/rouvrir-evaluation/",
+        Transition.REVOKE_DECISION: "/jurys/dossiers/7/annuler-decision/",
+    }
+
+
+@pytest.mark.parametrize("name", REASON_TRANSITIONS)
+def test_reason_page_opened_before_someone_else_moved_the_dossier(client, world, name):
+    dossier = reach(world, name)
+    url = reverse(workflow.TRANSITIONS[name].url, args=[dossier.pk])
+    client.force_login(world.secretariat)
+    assert client.get(url).status_code == 200
+    PERFORM[name](world, dossier)
+    rows = DossierTransition.objects.filter(dossier=dossier).count()
+
+    response = client.post(url, {"reason": "Trop tard."})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/dossiers/{dossier.pk}/"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [ALREADY_MOVED]
+    assert DossierTransition.objects.filter(dossier=dossier).count() == rows
+
+
+@pytest.mark.parametrize("name", REASON_TRANSITIONS)
+def test_reason_page_post_goes_through_transition(client, world, name):
+    dossier = reach(world, name)
+    client.force_login(world.secretariat)
+
+    with mock.patch.object(workflow, "transition", wraps=workflow.transition) as spy:
+        response = client.post(
+            reverse(workflow.TRANSITIONS[name].url, args=[dossier.pk]), {"reason": "Motif."}
+        )
+
+    assert spy.call_count == 1
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [REASON_PAGES[name].done]
+    row = DossierTransition.objects.filter(dossier=dossier).order_by("-pk").first()
+    assert (row.transition, row.actor, row.reason) == (name, world.secretariat, "Motif.")
