@@ -90,7 +90,11 @@ def test_celery_workers_configure_the_same_logging():
 
     assert _configure_logging in [receiver() for _key, receiver in signals.setup_logging.receivers]
     logging.getLogger().handlers.clear()
-    _configure_logging()
+    try:
+        _configure_logging()
+    finally:
+        # The worker also routes Python warnings to logging; pytest keeps its own.
+        logging.captureWarnings(False)
     handlers = logging.getLogger().handlers
     assert len(handlers) == 1
     assert isinstance(handlers[0].formatter, JsonFormatter)
