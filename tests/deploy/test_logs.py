@@ -14,6 +14,13 @@ from ecertif.logs import GunicornLogger, JsonFormatter, MaskSecretsFilter, mask_
 TOKEN = "Jq3xT0k3n-Secret_abcdefghijklmnop"
 
 
+@pytest.fixture(autouse=True)
+def _pytest_keeps_its_warnings():
+    # Workers and gunicorn route Python warnings to logging; the test process must not.
+    yield
+    logging.captureWarnings(False)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -90,11 +97,7 @@ def test_celery_workers_configure_the_same_logging():
 
     assert _configure_logging in [receiver() for _key, receiver in signals.setup_logging.receivers]
     logging.getLogger().handlers.clear()
-    try:
-        _configure_logging()
-    finally:
-        # The worker also routes Python warnings to logging; pytest keeps its own.
-        logging.captureWarnings(False)
+    _configure_logging()
     handlers = logging.getLogger().handlers
     assert len(handlers) == 1
     assert isinstance(handlers[0].formatter, JsonFormatter)
