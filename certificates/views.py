@@ -1,4 +1,3 @@
-from allauth.core import ratelimit
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -7,7 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from ecertif import ratelimit
 from ecertif.accounts.rules import is_secretariat
+from ecertif.proxy import client_ip
 from referentiel.models import Certification
 
 from .enums import REGISTER_PAGE_SIZE, DocumentStatus
@@ -15,6 +16,9 @@ from .forms import AccrochageForm, RegisterFilterForm
 from .models import AccrochageFlow
 from .selectors import document_for_code, document_status, filter_register, register_documents
 
+# Verifications per real client address (scope, hits, window in seconds), known codes or not:
+# nobody tries codes in bulk. Documented in the README « Limites de tentatives ».
+VERIFY_LIMITS = [("verify-document-minute", 20, 60), ("verify-document-hour", 200, 3600)]
 # Search engines never list a verification page (meta robots in the template too).
 NOINDEX = "noindex, nofollow, noarchive"
 
@@ -33,9 +37,11 @@ def verify(request, code):
     Shows only what proves the document: no search, no listing, and an unknown code costs
     the same single query as a known one. Rate-limited per client address.
     """
-    # allauth's limiter (the login's), on GET too: same client address logic, same cache.
-    if ratelimit.consume_or_429(request, action="verify_document", limit_get=True):
+    address = client_ip(request)
+    if any(ratelimit.exceeded(scope, address, limit=limit) for scope, limit, _w in VERIFY_LIMITS):
         return _public(render(request, "certificates/verify_throttled.html", status=429))
+    for scope, _limit, window in VERIFY_LIMITS:
+        ratelimit.record(scope, address, window=window)
     document = document_for_code(code)
     if document is None:
         return _public(render(request, "certificates/verify.html", {"document": None}, status=404))
