@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - the dev dependency is missing
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
+    settings.DEBUG = True  # the demo commands refuse to run without it
     settings.DOCUMENT_SIGNING_DEMO = True
     settings.DOCUMENT_SIGNING_KEY = str(tmp_path / "signing" / "demo-key.pem")
     settings.DOCUMENT_SIGNING_CERTIFICATE = str(tmp_path / "signing" / "demo-certificate.pem")
