@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.apps import apps
+from django.urls import reverse
 from django.utils import timezone
 
 from ecertif.accounts.siret import SiretFormField
@@ -102,6 +103,16 @@ class CandidateForm(forms.ModelForm):
         self.fields["company_entry_date"].error_messages["invalid"] = "Saisissez une date valide."
         self.fields["email"].error_messages["invalid"] = (
             "Saisissez une adresse électronique valide."
+        )
+        # Suggestions from the official list while typing (htmx fills the <datalist>).
+        self.fields["birth_place"].widget.attrs.update(
+            {
+                "list": "communes-naissance",
+                "autocomplete": "off",
+                "hx-get": reverse("referentiel:commune_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#communes-naissance",
+            }
         )
         self.fields["birth_place_code"].help_text = (
             "Code INSEE ou code postal, vérifié dans la liste officielle des communes. "

@@ -57,3 +57,22 @@ def test_birthplace_unknown_or_ambiguous_is_refused(employer_client, draft, plac
     assert response.status_code == 200
     assert response.context["form"].errors == {"birth_place_code": [message]}
     assert not Candidate.objects.exists()
+
+
+def test_birthplace_suggestions_come_from_the_official_list(employer_client, draft):
+    page = employer_client.get(_step(draft, "candidat")).content.decode()
+    assert 'list="communes-naissance"' in page
+    assert 'hx-get="/referentiel/communes/"' in page
+    assert '<datalist id="communes-naissance"></datalist>' in page
+
+    response = employer_client.get("/referentiel/communes/", {"birth_place": "ajacc"})
+
+    assert response.content.decode().strip() == (
+        '<option value="Ajaccio">2A — code INSEE 2A004 — CP 20000, 20090, 20167</option>'
+    )
+
+
+def test_birthplace_suggestions_need_a_login(client, db):
+    response = client.get("/referentiel/communes/", {"birth_place": "lyon"})
+
+    assert response.status_code == 302
