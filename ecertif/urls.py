@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ecertif import health
 from ecertif.core import views as core_views
 
 admin.site.site_header = "e-Certif — secrétariat des CQP"
@@ -25,6 +26,7 @@ urlpatterns = [
     path("statistiques/", include("ecertif.stats.urls")),
     path("evaluation-metier/", include("evaluations.workplace_urls")),
     path("admin/", admin.site.urls),
+    path("sante/", health.health, name="health"),
 ]
 
 if settings.DEBUG:
