@@ -11,6 +11,7 @@ the local disk, one upload to object storage) only when complete. The final upda
 conditional on the attempt number: only one attempt can mark the job done.
 """
 
+import contextlib
 import glob
 import logging
 import os
@@ -132,10 +133,8 @@ def remove_temporary_files(job_id):
     """Delete what earlier attempts of this job left behind. Returns how many files."""
     paths = glob.glob(os.path.join(glob.escape(_temp_dir()), f"job-{job_id}-*.xlsx.part"))
     for path in paths:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.remove(path)
-        except FileNotFoundError:
-            pass
     return len(paths)
 
 
