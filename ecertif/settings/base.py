@@ -250,15 +250,19 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # ---------------------------------------------------------------------------------------------
 from kombu import Queue  # noqa: E402
 
+
 # Media on S3-compatible object storage (AWS, MinIO, Scaleway, OVH…) when a bucket is named,
 # on the local disk (MEDIA_ROOT) otherwise. Objects are private: no ACL, no public URL; the
 # application streams them after its permission check.
-S3_BUCKET = env("S3_BUCKET", default=env("AWS_STORAGE_BUCKET_NAME", default=""))
-if S3_BUCKET:
-    STORAGES["default"] = {
+def default_storage_from_env():
+    """STORAGES["default"]: S3-compatible object storage when S3_BUCKET is set, else the disk."""
+    bucket = env("S3_BUCKET", default=env("AWS_STORAGE_BUCKET_NAME", default=""))
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
+            "bucket_name": bucket,
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
             "endpoint_url": env(
@@ -268,6 +272,7 @@ if S3_BUCKET:
             "location": env("S3_PREFIX", default=""),
             "addressing_style": env("S3_ADDRESSING_STYLE", default=None),
             "signature_version": "s3v4",
+            # Private objects: no ACL sent (the bucket's private default applies).
             "default_acl": None,
             "querystring_auth": True,
             # A signed URL, if one is ever produced, is useless after a minute.
@@ -275,6 +280,9 @@ if S3_BUCKET:
             "file_overwrite": False,
         },
     }
+
+
+STORAGES["default"] = default_storage_from_env()
 # The health endpoint answers plain HTTP too (container healthchecks, behind the proxy).
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 # Where the export worker writes its files before uploading them to object storage.
