@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 import urllib.parse
 import uuid
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.db import connection
 
 from dossiers.models import Attachment
 from tests.factories.dossiers import AttachmentFactory, DossierFactory
+from tests.s3_server import BUCKET, keys
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,13 +33,13 @@ def url_for(name):
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
-def run(script, argument, *, database, media_root):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("S3_", "AWS_")) and key != "PGDATABASE"
-    }
-    env.update(DATABASE_URL=url_for(database), MEDIA_ROOT=str(media_root))
+def run(script, argument, *, database, media_root=None):
+    """Run a script with this database; the media on disk at `media_root`, else on S3 (env)."""
+    env = {key: value for key, value in os.environ.items() if key != "PGDATABASE"}
+    if media_root is not None:
+        env = {key: value for key, value in env.items() if not key.startswith(("S3_", "AWS_"))}
+        env["MEDIA_ROOT"] = str(media_root)
+    env.update(DATABASE_URL=url_for(database), PYTHON=sys.executable)
     return subprocess.run(
         ["bash", str(ROOT / "scripts" / script), str(argument)],
         env=env,
@@ -125,3 +127,31 @@ def test_backup_refuses_a_directory_that_is_not_empty(tmp_path):
 
     assert done.returncode == 2
     assert "n'est pas vide" in done.stderr
+
+
+def test_backup_and_restore_media_on_object_storage(s3, tmp_path, empty_database, monkeypatch):
+    s3_client, _endpoint = s3
+    attachments = [AttachmentFactory(dossier=DossierFactory()) for _ in range(2)]
+    stored = {
+        a.file.name: s3_client.get_object(Bucket=BUCKET, Key=a.file.name)["Body"].read()
+        for a in attachments
+    }
+    backup = tmp_path / "sauvegarde"
+
+    done = run("backup.sh", backup, database=connection.settings_dict["NAME"])
+    assert done.returncode == 0, done.stderr
+    assert "2 objet(s) téléchargé(s)." in done.stdout
+    assert files(backup / "media") == stored
+
+    # Restored into another bucket (a new installation), and an empty database.
+    s3_client.create_bucket(Bucket="ecertif-media-restaure")
+    monkeypatch.setenv("S3_BUCKET", "ecertif-media-restaure")
+    done = run("restore.sh", backup, database=empty_database)
+    assert done.returncode == 0, done.stderr
+    assert "2 objet(s) envoyé(s)." in done.stdout
+    restored = {
+        key: s3_client.get_object(Bucket="ecertif-media-restaure", Key=key)["Body"].read()
+        for key in keys(s3_client, bucket="ecertif-media-restaure")
+    }
+    assert restored == stored
+    assert row_counts(empty_database) == row_counts(connection.settings_dict["NAME"])

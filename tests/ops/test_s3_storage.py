@@ -4,19 +4,12 @@ Upload → download through the application → export file: every object is pri
 anonymous GET is refused), and the application serves it after its permission check.
 """
 
-import io
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 
-import boto3
-import pypdf
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
 from dossiers.models import Attachment
@@ -25,69 +18,7 @@ from ecertif.exports.services import export_request
 from ecertif.settings.base import default_storage_from_env
 from tests.factories.accounts import EmployerFactory
 from tests.factories.dossiers import DossierFactory
-
-BUCKET = "ecertif-media-test"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def anonymous_get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def pdf_bytes():
-    writer = pypdf.PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def s3(monkeypatch, settings, tmp_path):
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    for name, value in {
-        "S3_BUCKET": BUCKET,
-        "S3_ENDPOINT_URL": endpoint,
-        "S3_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "ecertif-test",
-        "AWS_SECRET_ACCESS_KEY": "ecertif-test-secret",
-    }.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="ecertif-test",
-        aws_secret_access_key="ecertif-test-secret",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {**settings.STORAGES, "default": default_storage_from_env()}
-    settings.EXPORT_TEMP_DIR = str(tmp_path / "exports-en-cours")
-    yield client, endpoint
-    # The server keeps its buckets in this process: start the next test from nothing.
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
-    server.stop()
-
-
-def keys(client):
-    listing = client.list_objects_v2(Bucket=BUCKET)
-    return sorted(item["Key"] for item in listing.get("Contents", []))
-
-
-def local_files(path):
-    return sorted(str(p) for p in path.rglob("*") if p.is_file()) if path.exists() else []
+from tests.s3_server import BUCKET, anonymous_get, keys, local_files, pdf_bytes
 
 
 def test_storage_from_env_is_disk_without_bucket(monkeypatch):
