@@ -36,8 +36,8 @@ mkdir -p "$dest/media"
 echo "Base de données → $dest/db.dump"
 pg_dump --format=custom --no-owner --no-privileges --file="$dest/db.dump" "$db_url"
 
-if [ -n "${S3_BUCKET:-${AWS_STORAGE_BUCKET_NAME:-}}" ]; then
-    echo "Fichiers (stockage objet ${S3_BUCKET:-$AWS_STORAGE_BUCKET_NAME}) → $dest/media"
+if [ -n "${S3_BUCKET:-}" ]; then
+    echo "Fichiers (stockage objet $S3_BUCKET) → $dest/media"
     "$python" "$here/s3_media.py" download "$dest/media"
 else
     media_root="${MEDIA_ROOT:-$project/var/media}"

@@ -41,8 +41,8 @@ echo "Base de données ← $src/db.dump"
 pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
     --dbname="$db_url" "$src/db.dump"
 
-if [ -n "${S3_BUCKET:-${AWS_STORAGE_BUCKET_NAME:-}}" ]; then
-    echo "Fichiers ← $src/media (stockage objet ${S3_BUCKET:-$AWS_STORAGE_BUCKET_NAME})"
+if [ -n "${S3_BUCKET:-}" ]; then
+    echo "Fichiers ← $src/media (stockage objet $S3_BUCKET)"
     "$python" "$here/s3_media.py" upload "$src/media"
 else
     media_root="${MEDIA_ROOT:-$project/var/media}"

@@ -21,12 +21,12 @@ def _env(*names):
 def _bucket():
     s3 = boto3.resource(
         "s3",
-        endpoint_url=_env("S3_ENDPOINT_URL", "AWS_S3_ENDPOINT_URL"),
-        region_name=_env("S3_REGION", "AWS_S3_REGION_NAME"),
+        endpoint_url=_env("S3_ENDPOINT_URL"),
+        region_name=_env("S3_REGION"),
         aws_access_key_id=_env("AWS_ACCESS_KEY_ID"),
         aws_secret_access_key=_env("AWS_SECRET_ACCESS_KEY"),
     )
-    return s3.Bucket(_env("S3_BUCKET", "AWS_STORAGE_BUCKET_NAME"))
+    return s3.Bucket(_env("S3_BUCKET"))
 
 
 def _prefix():

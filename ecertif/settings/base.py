@@ -256,21 +256,20 @@ from kombu import Queue  # noqa: E402
 # application streams them after its permission check.
 def default_storage_from_env():
     """STORAGES["default"]: S3-compatible object storage when S3_BUCKET is set, else the disk."""
-    bucket = env("S3_BUCKET", default=env("AWS_STORAGE_BUCKET_NAME", default=""))
+    bucket = env("S3_BUCKET", default="")
     if not bucket:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
-            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-            "endpoint_url": env(
-                "S3_ENDPOINT_URL", default=env("AWS_S3_ENDPOINT_URL", default=None)
-            ),
-            "region_name": env("S3_REGION", default=env("AWS_S3_REGION_NAME", default=None)),
+            # Empty values fall back to boto3's defaults (credentials chain, AWS endpoint).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
             "location": env("S3_PREFIX", default=""),
-            "addressing_style": env("S3_ADDRESSING_STYLE", default=None),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
             "signature_version": "s3v4",
             # Private objects: no ACL sent (the bucket's private default applies).
             "default_acl": None,

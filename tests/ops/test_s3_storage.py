@@ -23,7 +23,6 @@ from tests.s3_server import BUCKET, anonymous_get, keys, local_files, pdf_bytes
 
 def test_storage_from_env_is_disk_without_bucket(monkeypatch):
     monkeypatch.delenv("S3_BUCKET", raising=False)
-    monkeypatch.delenv("AWS_STORAGE_BUCKET_NAME", raising=False)
 
     assert default_storage_from_env() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
