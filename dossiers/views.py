@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ecertif.core.files import private_file_response
+from ecertif.files.downloads import private_file_response
 
 from . import services
 from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, WizardStep

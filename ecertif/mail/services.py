@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .enums import EmailStatus
 from .models import OutboxEmail
+from .signals import email_given_up
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def queue_raw_email(*, to, subject, body_text, body_html="", secret=False):
 
 
 def _enqueue(email_id):
+    # Imported here: the tasks module imports this one.
     from .tasks import send_outbox_email
 
     try:
@@ -73,25 +75,6 @@ def retry_delay(attempts):
 
 def failed_emails_url():
     return f"{reverse('admin:mail_outboxemail_changelist')}?envoi={FAILED_FILTER}"
-
-
-def _alert_secretariat():
-    """One unread bell notification per secretariat member, whatever the number of emails."""
-    from ecertif.accounts.groups import secretariat_users
-    from ecertif.notifications.models import Notification
-    from ecertif.notifications.services import notify_many
-
-    link = failed_emails_url()
-    already = Notification.objects.filter(link=link, read_at__isnull=True)
-    recipients = secretariat_users().exclude(pk__in=already.values("recipient_id"))
-    notify_many(
-        recipients=list(recipients),
-        text=(
-            "Des courriels n'ont pas pu être envoyés malgré "
-            f"{settings.EMAIL_RETRY_FOR_HOURS} heures d'essais : voir les courriels en échec."
-        ),
-        link=link,
-    )
 
 
 def _message(email):
@@ -130,7 +113,7 @@ def deliver_email(*, email_id):
                     # A personal link that never left must not stay readable either.
                     email.body_text, email.body_html = SCRUBBED, ""
                 logger.error("Courriel %s abandonné après %s essais", email.pk, email.attempts)
-                _alert_secretariat()
+                email_given_up.send(sender=OutboxEmail, email=email)
             else:
                 email.status = EmailStatus.RETRYING
                 email.next_attempt_at = now + retry_delay(email.attempts)

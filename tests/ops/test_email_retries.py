@@ -132,7 +132,10 @@ def test_email_given_up_after_24_hours_alerts_the_secretariat_once(smtp_sink, se
     assert list(Notification.objects.values_list("recipient__email", "link")) == [
         ("secretariat@exemple.fr", link)
     ]
-    assert "24 heures" in Notification.objects.get().text
+    assert Notification.objects.get().text == (
+        "Des courriels n'ont pas pu être envoyés malgré plusieurs heures d'essais : "
+        "voir les courriels en échec."
+    )
     assert secretariat.pk
 
 

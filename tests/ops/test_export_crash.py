@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import connection
 
 from ecertif.celery import app as celery_app
-from ecertif.exports.enums import ExportKind, ExportStatus
-from ecertif.exports.models import ExportJob
 from ecertif.mail.models import OutboxEmail
 from ecertif.notifications.models import Notification
+from exports.enums import ExportKind, ExportStatus
+from exports.models import ExportJob
 from tests.factories.dossiers import DossierFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,17 +7,17 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from ecertif.exports import services
-from ecertif.exports.enums import ExportKind, ExportStatus
-from ecertif.exports.models import ExportJob
-from ecertif.exports.services import (
+from exports import services
+from exports.enums import ExportKind, ExportStatus
+from exports.models import ExportJob
+from exports.services import (
     FAILURE_PREFIX,
     TOO_MANY_ATTEMPTS_FAILURE,
     export_run,
     held_for,
     temporary_path,
 )
-from ecertif.exports.writers import Written
+from exports.writers import Written
 
 pytestmark = pytest.mark.django_db
 

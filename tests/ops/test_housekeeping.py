@@ -14,10 +14,10 @@ from dossiers.models import Attachment, Candidate, Dossier
 from dossiers.privacy import ANONYMISED
 from dossiers.tasks import purge_personal_data
 from ecertif.accounts.tasks import clear_sessions
-from ecertif.exports import services as export_services
-from ecertif.exports.enums import ExportKind, ExportStatus
-from ecertif.exports.models import ExportJob
-from ecertif.exports.tasks import purge_expired_exports
+from exports import services as export_services
+from exports.enums import ExportKind, ExportStatus
+from exports.models import ExportJob
+from exports.tasks import purge_expired_exports
 from tests.factories.dossiers import AttachmentFactory, DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_expired_exports_purged_with_their_files_and_abandoned_temporary_files(
     assert not default_storage.exists(expired.file.name)
     assert not os.path.exists(abandoned)
     assert os.path.exists(live)
-    assert messages(caplog, "ecertif.exports.tasks")[0] == (
+    assert messages(caplog, "exports.tasks")[0] == (
         "Ménage des exports : 1 expiré(s) supprimé(s), 0 interrompu(s) marqué(s) en échec, "
         "1 fichier(s) temporaire(s) abandonné(s) supprimé(s)"
     )

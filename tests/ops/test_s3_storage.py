@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from storages.backends.s3 import S3Storage
 
 from dossiers.models import Attachment
-from ecertif.exports.enums import ExportKind, ExportStatus
-from ecertif.exports.services import export_request
 from ecertif.settings.base import default_storage_from_env
+from exports.enums import ExportKind, ExportStatus
+from exports.services import export_request
 from tests.factories.accounts import EmployerFactory
 from tests.factories.dossiers import DossierFactory
 from tests.s3_server import BUCKET, anonymous_get, keys, local_files, pdf_bytes

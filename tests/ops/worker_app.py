@@ -16,7 +16,7 @@ def _slow_exports(**kwargs):
     delay = float(os.environ.get("ECERTIF_TEST_EXPORT_DELAY") or 0)
     if not delay:
         return
-    from ecertif.exports import services
+    from exports import services
 
     def slowed(real):
         def writer(path, **options):
