@@ -27,6 +27,8 @@ app.conf.beat_schedule = {
     "mail-retry-pending": {
         "task": "mail.retry_pending",
         "schedule": crontab(minute="*"),
+        # Not run late: while no worker reads the queue, the next minute's run replaces it.
+        "options": {"expires": 55},
     },
     # Housekeeping (docs/exploitation.md), each with its setting, each logging its counts.
     "accounts-clear-sessions": {
