@@ -67,3 +67,12 @@ def test_health_database_down_answers_503_naming_the_database(client, settings):
 @pytest.mark.django_db
 def test_health_refuses_post(client):
     assert client.post("/sante/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_health_answers_plain_http_when_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.REDIS_URL = ""
+
+    assert client.get("/sante/").status_code == 200
+    assert client.get("/comptes/login/").status_code == 301
