@@ -25,6 +25,7 @@ from ecertif.mail.tasks import erase_sent_bodies as erase_sent_bodies_task
 from ecertif.mail.tasks import retry_pending_emails
 from ecertif.notifications.models import Notification
 from tests.factories.accounts import StaffFactory
+from tests.utils import needs_postgresql, run_together
 
 START = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
 
@@ -202,3 +203,25 @@ def test_erase_sent_bodies_after_the_retention_days(settings, caplog):
     assert [r.getMessage() for r in caplog.records if r.name == "ecertif.mail.tasks"] == [
         "Ménage des courriels : 1 corps de courriel(s) envoyé(s) effacé(s)"
     ]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_same_due_email_delivered_by_two_workers_at_once_is_sent_once(smtp_sink):
+    smtp_sink.refusing = False
+    email = OutboxEmail.objects.create(
+        recipient="a@exemple.fr",
+        subject="Objet",
+        body_text="T",
+        status=EmailStatus.RETRYING,
+        attempts=3,
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+
+    results, errors = run_together(4, lambda _index: deliver_email(email_id=email.pk))
+
+    assert errors == [None] * 4
+    assert results == [True] * 4
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.SENT, 4)
+    assert len(smtp_sink.received) == 1
