@@ -136,7 +136,9 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[e-Certif] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("LOGIN_RATE_LIMIT", default="5/15m/ip,5/15m/key"),
+    # Failed logins: per client address, and per account *and* address (the adapter adds the
+    # address to allauth's key) so that nobody can lock an owner out from elsewhere.
+    "login_failed": env("LOGIN_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -234,17 +236,40 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_FORMATS = None
 
+# --- Behind the reverse proxy, and the logs (issue #9) -------------------------------------
+# Number of reverse proxies we run in front of gunicorn (1: the nginx of docker-compose.yml;
+# 2: nginx behind a load balancer; 0: no proxy). The client address is read from
+# X-Forwarded-For that many hops from the right, by ecertif.proxy.client_ip for every rate limit
+# and by the access log (gunicorn reads the same variable).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# One format for web and workers: JSON lines with a UTC timestamp, secrets masked
+# (ecertif/logs.py; gunicorn.conf.py uses the same formatter for its access log).
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every rendering step at INFO.
+    "filters": {"mask_secrets": {"()": "ecertif.logs.MaskSecretsFilter"}},
+    "formatters": {"json": {"()": "ecertif.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["mask_secrets"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers would print request lines (and their paths) unformatted.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+# --- end of issue #9 block ----------------------------------------------------------------
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # ---------------------------------------------------------------------------------------------
