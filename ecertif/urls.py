@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from certificates import views as certificate_views
+from ecertif import health
 from exports import views as export_views
 from home import views as home_views
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("statistiques/", include("stats.urls")),
     path("evaluation-metier/", include("evaluations.workplace.urls")),
     path("admin/", admin.site.urls),
+    path("sante/", health.health, name="health"),
 ]
 
 if settings.DEBUG:

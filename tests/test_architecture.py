@@ -18,6 +18,7 @@ FLOORS = [
     "ecertif.files",
     "ecertif.sequences",
     "ecertif.tables",
+    "ecertif.health",
     "ecertif.mail",
     "ecertif.notifications",
     "ecertif.accounts",

@@ -23,6 +23,7 @@ PUBLIC_URL_NAMES = {
     "workplace:enter",
     "workplace:page",
     "verify_document",
+    "health",
 }
 SAMPLE_VALUES = {"int": "1", "slug": "exemple", "str": "exemple", "path": "exemple", "uuid": ""}
 
