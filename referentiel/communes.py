@@ -1,14 +1,15 @@
-"""The official list of French communes (COG, INSEE) shipped in `data/communes.csv`: INSEE
-code, name, postcodes, department. Read once per process; `refresh_communes` rebuilds it."""
+"""The official list of French communes (COG, INSEE) shipped by the ground floor in
+`ecertif/geodata/communes.csv`: INSEE code, name, postcodes, department. Read once per process;
+`refresh_communes` rebuilds it."""
 
-import csv
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-COMMUNES_CSV = Path(__file__).parent / "data" / "communes.csv"
-HEADER = ["insee_code", "name", "postcodes", "department", "kind"]
+from ecertif import geodata
+
+COMMUNES_CSV = geodata.COMMUNES_CSV
+HEADER = geodata.COMMUNES_HEADER
 # COG kinds kept: today's communes, Paris/Lyon/Marseille districts (birth certificates name
 # them) and the former communes merged since (a birthplace keeps its old name).
 KINDS = {
@@ -41,17 +42,16 @@ def normalized(name):
 
 @cache
 def communes():
-    with COMMUNES_CSV.open(encoding="utf-8", newline="") as stream:
-        return tuple(
-            Commune(
-                insee_code=row["insee_code"],
-                name=row["name"],
-                postcodes=tuple(row["postcodes"].split()),
-                department=row["department"],
-                kind=row["kind"],
-            )
-            for row in csv.DictReader(stream)
+    return tuple(
+        Commune(
+            insee_code=row["insee_code"],
+            name=row["name"],
+            postcodes=tuple(row["postcodes"].split()),
+            department=row["department"],
+            kind=row["kind"],
         )
+        for row in geodata.commune_rows()
+    )
 
 
 @cache

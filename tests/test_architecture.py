@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: a unit may import the units before it, never those after it.
 FLOORS = [
     # Ground floor: the project's cross-cutting pieces, no domain knowledge.
+    "ecertif.geodata",
     "ecertif.proxy",
     "ecertif.ratelimit",
     "ecertif.logs",

@@ -1,171 +1,86 @@
-"""Données administratives françaises : régions (découpage 2016) et départements.
+"""Données administratives françaises : régions (découpage 2016), départements et codes postaux.
 
-Codes et libellés du Code officiel géographique (COG) de l'INSEE. Module en Python pur :
-aucune dépendance à Django ni à la base de données.
+Données officielles du Code officiel géographique (COG) de l'INSEE livrées dans
+`ecertif/geodata/` (paquet `@etalab/decoupage-administratif`, voir son SOURCE.md). Module en
+Python pur : aucune dépendance à Django ni à la base de données.
+
+Rien n'est lu à l'import : ``REGIONS``, ``DEPARTMENTS``, ``REGION_CHOICES`` et
+``DEPARTMENT_CHOICES`` sont calculés au premier accès (``__getattr__`` de module), la table des
+codes postaux au premier appel de ``department_for_postcode`` ; chacun une fois par processus.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
+from functools import cache
 
-# Code INSEE de région -> libellé (18 régions : 13 métropolitaines + 5 d'outre-mer).
-REGIONS: dict[str, str] = {
-    "01": "Guadeloupe",
-    "02": "Martinique",
-    "03": "Guyane",
-    "04": "La Réunion",
-    "06": "Mayotte",
-    "11": "Île-de-France",
-    "24": "Centre-Val de Loire",
-    "27": "Bourgogne-Franche-Comté",
-    "28": "Normandie",
-    "32": "Hauts-de-France",
-    "44": "Grand Est",
-    "52": "Pays de la Loire",
-    "53": "Bretagne",
-    "75": "Nouvelle-Aquitaine",
-    "76": "Occitanie",
-    "84": "Auvergne-Rhône-Alpes",
-    "93": "Provence-Alpes-Côte d'Azur",
-    "94": "Corse",
-}
-
-# Code de département -> (libellé, code de région), dans l'ordre du COG.
-DEPARTMENTS: dict[str, tuple[str, str]] = {
-    "01": ("Ain", "84"),
-    "02": ("Aisne", "32"),
-    "03": ("Allier", "84"),
-    "04": ("Alpes-de-Haute-Provence", "93"),
-    "05": ("Hautes-Alpes", "93"),
-    "06": ("Alpes-Maritimes", "93"),
-    "07": ("Ardèche", "84"),
-    "08": ("Ardennes", "44"),
-    "09": ("Ariège", "76"),
-    "10": ("Aube", "44"),
-    "11": ("Aude", "76"),
-    "12": ("Aveyron", "76"),
-    "13": ("Bouches-du-Rhône", "93"),
-    "14": ("Calvados", "28"),
-    "15": ("Cantal", "84"),
-    "16": ("Charente", "75"),
-    "17": ("Charente-Maritime", "75"),
-    "18": ("Cher", "24"),
-    "19": ("Corrèze", "75"),
-    "2A": ("Corse-du-Sud", "94"),
-    "2B": ("Haute-Corse", "94"),
-    "21": ("Côte-d'Or", "27"),
-    "22": ("Côtes-d'Armor", "53"),
-    "23": ("Creuse", "75"),
-    "24": ("Dordogne", "75"),
-    "25": ("Doubs", "27"),
-    "26": ("Drôme", "84"),
-    "27": ("Eure", "28"),
-    "28": ("Eure-et-Loir", "24"),
-    "29": ("Finistère", "53"),
-    "30": ("Gard", "76"),
-    "31": ("Haute-Garonne", "76"),
-    "32": ("Gers", "76"),
-    "33": ("Gironde", "75"),
-    "34": ("Hérault", "76"),
-    "35": ("Ille-et-Vilaine", "53"),
-    "36": ("Indre", "24"),
-    "37": ("Indre-et-Loire", "24"),
-    "38": ("Isère", "84"),
-    "39": ("Jura", "27"),
-    "40": ("Landes", "75"),
-    "41": ("Loir-et-Cher", "24"),
-    "42": ("Loire", "84"),
-    "43": ("Haute-Loire", "84"),
-    "44": ("Loire-Atlantique", "52"),
-    "45": ("Loiret", "24"),
-    "46": ("Lot", "76"),
-    "47": ("Lot-et-Garonne", "75"),
-    "48": ("Lozère", "76"),
-    "49": ("Maine-et-Loire", "52"),
-    "50": ("Manche", "28"),
-    "51": ("Marne", "44"),
-    "52": ("Haute-Marne", "44"),
-    "53": ("Mayenne", "52"),
-    "54": ("Meurthe-et-Moselle", "44"),
-    "55": ("Meuse", "44"),
-    "56": ("Morbihan", "53"),
-    "57": ("Moselle", "44"),
-    "58": ("Nièvre", "27"),
-    "59": ("Nord", "32"),
-    "60": ("Oise", "32"),
-    "61": ("Orne", "28"),
-    "62": ("Pas-de-Calais", "32"),
-    "63": ("Puy-de-Dôme", "84"),
-    "64": ("Pyrénées-Atlantiques", "75"),
-    "65": ("Hautes-Pyrénées", "76"),
-    "66": ("Pyrénées-Orientales", "76"),
-    "67": ("Bas-Rhin", "44"),
-    "68": ("Haut-Rhin", "44"),
-    "69": ("Rhône", "84"),
-    "70": ("Haute-Saône", "27"),
-    "71": ("Saône-et-Loire", "27"),
-    "72": ("Sarthe", "52"),
-    "73": ("Savoie", "84"),
-    "74": ("Haute-Savoie", "84"),
-    "75": ("Paris", "11"),
-    "76": ("Seine-Maritime", "28"),
-    "77": ("Seine-et-Marne", "11"),
-    "78": ("Yvelines", "11"),
-    "79": ("Deux-Sèvres", "75"),
-    "80": ("Somme", "32"),
-    "81": ("Tarn", "76"),
-    "82": ("Tarn-et-Garonne", "76"),
-    "83": ("Var", "93"),
-    "84": ("Vaucluse", "93"),
-    "85": ("Vendée", "52"),
-    "86": ("Vienne", "75"),
-    "87": ("Haute-Vienne", "75"),
-    "88": ("Vosges", "44"),
-    "89": ("Yonne", "27"),
-    "90": ("Territoire de Belfort", "27"),
-    "91": ("Essonne", "11"),
-    "92": ("Hauts-de-Seine", "11"),
-    "93": ("Seine-Saint-Denis", "11"),
-    "94": ("Val-de-Marne", "11"),
-    "95": ("Val-d'Oise", "11"),
-    "971": ("Guadeloupe", "01"),
-    "972": ("Martinique", "02"),
-    "973": ("Guyane", "03"),
-    "974": ("La Réunion", "04"),
-    "976": ("Mayotte", "06"),
-}
-
-# Départements d'outre-mer : les trois premiers chiffres du code postal.
-_OVERSEAS_DEPARTMENTS = frozenset({"971", "972", "973", "974", "976"})
+from ecertif import geodata
 
 # Chiffres ASCII uniquement (\d accepterait aussi d'autres chiffres Unicode).
 _POSTCODE_RE = re.compile(r"[0-9]{5}")
 
 
+@cache
+def _regions() -> dict[str, str]:
+    """Code INSEE de région -> libellé (18 régions : 13 métropolitaines + 5 d'outre-mer)."""
+    return {row["code"]: row["name"] for row in geodata.region_rows()}
+
+
+@cache
+def _departments() -> dict[str, tuple[str, str]]:
+    """Code de département -> (libellé, code de région), dans l'ordre du COG (2A, 2B après 19)."""
+    return {
+        row["code"]: (row["name"], row["region"])
+        for row in sorted(
+            geodata.department_rows(), key=lambda row: geodata.department_sort_key(row["code"])
+        )
+    }
+
+
+@cache
+def _department_by_postcode() -> dict[str, str]:
+    """Code postal -> département, d'après les codes postaux des communes du COG.
+
+    Un code postal absent des communes (CEDEX, code inexistant) n'y figure pas. Ceux des
+    collectivités d'outre-mer (975, 977, 978, 98x), qui ne sont pas des départements, non plus.
+    Un code postal partagé par des communes de deux départements (01200 : Ain et Haute-Savoie)
+    va au département que désignent ses premiers chiffres, celui du bureau distributeur.
+    """
+    departments = _departments()
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in geodata.commune_rows():
+        if row["department"] in departments:
+            for postcode in row["postcodes"].split():
+                found[postcode].add(row["department"])
+    return {postcode: _pick(postcode, codes) for postcode, codes in found.items()}
+
+
+def _pick(postcode: str, codes: set[str]) -> str:
+    if len(codes) == 1:
+        return next(iter(codes))
+    named = [code for code in codes if postcode.startswith(code)]
+    return min(named or codes, key=geodata.department_sort_key)
+
+
 def department_for_postcode(postcode: str) -> str | None:
     """Département d'un code postal à 5 chiffres, ou ``None`` s'il n'est pas reconnu.
 
-    La Corse est découpée en 20000–20199 (2A) et 20200–20999 (2B). Les codes postaux
-    d'outre-mer sont lus sur trois chiffres ; Saint-Pierre-et-Miquelon (975), 977, 978
-    et les collectivités du Pacifique (98) ne sont pas des départements et donnent ``None``.
+    Seuls les codes postaux des communes du COG sont reconnus : la Corse donne 2A ou 2B selon
+    la commune (20000 Ajaccio : 2A, 20200 Bastia : 2B), l'outre-mer son département à trois
+    chiffres (97411 : 974). Les codes CEDEX, les codes inexistants, ceux de
+    Saint-Pierre-et-Miquelon (975), de Saint-Barthélemy et Saint-Martin (977, 978) et des
+    collectivités du Pacifique (98) ne sont pas des départements et donnent ``None``.
     """
     if not isinstance(postcode, str) or not _POSTCODE_RE.fullmatch(postcode):
         return None
-    prefix = postcode[:2]
-    if prefix == "20":
-        return "2A" if int(postcode) < 20200 else "2B"
-    if prefix == "97":
-        code = postcode[:3]
-        return code if code in _OVERSEAS_DEPARTMENTS else None
-    if prefix == "98":
-        return None
-    return prefix if prefix in DEPARTMENTS else None
+    return _department_by_postcode().get(postcode)
 
 
 def region_for_department(code: str) -> str | None:
     """Code de région d'un département, ou ``None`` si le département est inconnu."""
-    department = DEPARTMENTS.get(code)
+    department = _departments().get(code)
     return department[1] if department else None
 
 
@@ -177,13 +92,13 @@ def region_for_postcode(postcode: str) -> str | None:
 
 def department_name(code: str) -> str | None:
     """Libellé d'un département, ou ``None`` si le code est inconnu."""
-    department = DEPARTMENTS.get(code)
+    department = _departments().get(code)
     return department[0] if department else None
 
 
 def region_name(code: str) -> str | None:
     """Libellé d'une région, ou ``None`` si le code est inconnu."""
-    return REGIONS.get(code)
+    return _regions().get(code)
 
 
 def _label_sort_key(label: str) -> str:
@@ -192,20 +107,28 @@ def _label_sort_key(label: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _department_sort_key(code: str) -> tuple[int, int]:
-    """Ordre du COG : 19, 2A, 2B, 21, …, 95, 971, …"""
-    if code == "2A":
-        return (20, 1)
-    if code == "2B":
-        return (20, 2)
-    return (int(code), 0)
+@cache
+def _region_choices() -> list[tuple[str, str]]:
+    return sorted(_regions().items(), key=lambda item: _label_sort_key(item[1]))
 
 
-REGION_CHOICES: list[tuple[str, str]] = sorted(
-    REGIONS.items(), key=lambda item: _label_sort_key(item[1])
-)
+@cache
+def _department_choices() -> list[tuple[str, str]]:
+    departments = _departments()
+    return [(code, f"{code} — {name}") for code, (name, _region) in departments.items()]
 
-DEPARTMENT_CHOICES: list[tuple[str, str]] = [
-    (code, f"{code} — {DEPARTMENTS[code][0]}")
-    for code in sorted(DEPARTMENTS, key=_department_sort_key)
-]
+
+_LAZY = {
+    "REGIONS": _regions,
+    "DEPARTMENTS": _departments,
+    "REGION_CHOICES": _region_choices,
+    "DEPARTMENT_CHOICES": _department_choices,
+}
+
+
+def __getattr__(name: str):
+    """Les tables publiques, lues au premier accès (PEP 562) puis gardées en cache."""
+    try:
+        return _LAZY[name]()
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -64,14 +64,41 @@ def test_refresh_rows_keep_the_kinds_and_sort():
     ]
 
 
-def test_refresh_command_writes_the_csv_and_the_version(tmp_path, monkeypatch):
-    csv_path, note = tmp_path / "communes.csv", tmp_path / "SOURCE.md"
+def _official_departments_and_regions(folder):
+    """departements.json and regions.json beside communes.json, as in the package's data/."""
+    departments = [
+        {"code": code, "nom": f"Département {code}", "region": "11", "zone": "metro"}
+        for code in [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]
+    ] + [
+        {"code": f"97{n}", "nom": f"Outre-mer {n}", "region": "11", "zone": "drom"}
+        for n in (1, 2, 3, 4, 6)
+    ]
+    regions = [{"code": f"{n:02d}", "nom": f"Région {n}", "zone": "metro"} for n in range(11, 29)]
+    (folder / "departements.json").write_text(json.dumps(departments), encoding="utf-8")
+    (folder / "regions.json").write_text(json.dumps(regions), encoding="utf-8")
+
+
+@pytest.fixture
+def geodata_paths(tmp_path, monkeypatch):
+    """The refresh writes into tmp_path, never over the shipped files."""
+    paths = {
+        "COMMUNES_CSV": tmp_path / "communes.csv",
+        "DEPARTMENTS_CSV": tmp_path / "departments.csv",
+        "REGIONS_CSV": tmp_path / "regions.csv",
+        "SOURCE_NOTE": tmp_path / "SOURCE.md",
+    }
+    for name, path in paths.items():
+        monkeypatch.setattr(refresh_communes, name, path)
+    return paths
+
+
+def test_refresh_command_writes_the_csv_and_the_version(tmp_path, geodata_paths):
+    csv_path, note = geodata_paths["COMMUNES_CSV"], geodata_paths["SOURCE_NOTE"]
     note.write_text("paquet version `6.0.0` (fichier)", encoding="utf-8")
-    monkeypatch.setattr(refresh_communes, "COMMUNES_CSV", csv_path)
-    monkeypatch.setattr(refresh_communes, "SOURCE_NOTE", note)
     source = tmp_path / "communes.json"
     items = [_item(f"{index:05d}", f"Commune {index}") for index in range(1, 30002)]
     source.write_text(json.dumps(items), encoding="utf-8")
+    _official_departments_and_regions(tmp_path)
     out = StringIO()
 
     call_command(
@@ -84,12 +111,14 @@ def test_refresh_command_writes_the_csv_and_the_version(tmp_path, monkeypatch):
     assert rows[1] == ["00001", "Commune 1", "01000", "01", "commune"]
     assert len(rows) == 30002
     assert note.read_text(encoding="utf-8") == "paquet version `6.1.0` (fichier)"
-    assert out.getvalue() == "30001 communes écrites dans communes.csv.\n"
+    assert out.getvalue() == (
+        "30001 communes écrites dans communes.csv.\n"
+        "101 départements et 18 régions écrits dans departments.csv et regions.csv.\n"
+    )
 
 
-def test_refresh_command_refuses_a_truncated_list(tmp_path, monkeypatch):
-    csv_path = tmp_path / "communes.csv"
-    monkeypatch.setattr(refresh_communes, "COMMUNES_CSV", csv_path)
+def test_refresh_command_refuses_a_truncated_list(tmp_path, geodata_paths):
+    csv_path = geodata_paths["COMMUNES_CSV"]
     source = tmp_path / "communes.json"
     source.write_text(json.dumps([_item("01001", "Seule")]), encoding="utf-8")
 
