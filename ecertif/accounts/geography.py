@@ -67,15 +67,28 @@ def _pick(postcode: str, codes: set[str]) -> str:
 def department_for_postcode(postcode: str) -> str | None:
     """Département d'un code postal à 5 chiffres, ou ``None`` s'il n'est pas reconnu.
 
-    Seuls les codes postaux des communes du COG sont reconnus : la Corse donne 2A ou 2B selon
-    la commune (20000 Ajaccio : 2A, 20200 Bastia : 2B), l'outre-mer son département à trois
-    chiffres (97411 : 974). Les codes CEDEX, les codes inexistants, ceux de
+    D'abord les codes postaux des communes du COG : la Corse donne 2A ou 2B selon la commune
+    (20000 Ajaccio : 2A, 20200 Bastia : 2B), l'outre-mer son département à trois chiffres
+    (97411 : 974). Un code de métropole attribué à aucune commune (CEDEX des entreprises et
+    administrations : 92099, 75700) va au département de ses deux premiers chiffres. Ceux de
     Saint-Pierre-et-Miquelon (975), de Saint-Barthélemy et Saint-Martin (977, 978) et des
     collectivités du Pacifique (98) ne sont pas des départements et donnent ``None``.
     """
     if not isinstance(postcode, str) or not _POSTCODE_RE.fullmatch(postcode):
         return None
-    return _department_by_postcode().get(postcode)
+    return _department_by_postcode().get(postcode) or _cedex_department(postcode)
+
+
+def _cedex_department(postcode: str) -> str | None:
+    """A metropolitan code given to no commune (CEDEX: 92099 La Défense, 75700 Paris) belongs
+    to the department its first two digits name; Corsica splits at 20200 (Bastia) as the post
+    office does. Overseas codes not in the list are collectivities, not departments: None."""
+    prefix = postcode[:2]
+    if prefix == "20":
+        return "2A" if postcode < "20200" else "2B"
+    if prefix != "97" and prefix in _departments():
+        return prefix
+    return None
 
 
 def region_for_department(code: str) -> str | None:

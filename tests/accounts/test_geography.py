@@ -174,9 +174,11 @@ def test_region_for_department_unknown_code_returns_none(code):
         ("95000", "95", "11"),
         ("20000", "2A", "94"),
         ("20190", "2A", "94"),  # le plus haut code postal de Corse-du-Sud
+        ("20199", "2A", "94"),  # attribué à aucune commune : CEDEX, découpage de La Poste
         ("20200", "2B", "94"),
         ("20290", "2B", "94"),
         ("20620", "2B", "94"),  # le plus haut code postal de Haute-Corse
+        ("20999", "2B", "94"),
         ("97100", "971", "01"),
         ("97190", "971", "01"),  # le plus haut code postal de Guadeloupe
         ("97200", "972", "02"),
@@ -196,11 +198,7 @@ def test_department_for_postcode_known_returns_department_and_region(postcode, d
     "postcode",
     [
         "97500",  # Saint-Pierre-et-Miquelon
-        # Dans les anciennes plages (20000–20199 : 2A, 20200–20999 : 2B, 971xx) mais
-        # attribués à aucune commune du COG.
-        "20199",
-        "20999",
-        "97199",
+        "97199",  # outre-mer : seuls les codes des communes du COG sont reconnus
         "97000",
         "97700",
         "97800",

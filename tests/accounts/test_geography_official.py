@@ -60,23 +60,32 @@ def test_tricky_postcodes_resolve(postcode, department, region):
 @pytest.mark.parametrize(
     "postcode",
     [
-        "75700",  # CEDEX (Paris, administrations)
-        "92099",  # CEDEX (La Défense)
-        "13284",  # CEDEX (Marseille)
-        "75099",  # in the Paris range, given to no commune
         "97133",  # Saint-Barthélemy: a collectivity (977), no longer in Guadeloupe
         "97150",  # Saint-Martin (978)
         "98800",  # Nouvelle-Calédonie
     ],
 )
-def test_cedex_or_unknown_postcode_is_not_a_department(postcode):
+def test_overseas_collectivity_postcode_is_not_a_department(postcode):
     assert geography.department_for_postcode(postcode) is None
     assert geography.region_for_postcode(postcode) is None
 
 
+@pytest.mark.parametrize(
+    ("postcode", "department"),
+    [
+        ("75700", "75"),  # CEDEX (Paris, administrations)
+        ("92099", "92"),  # CEDEX (La Défense)
+        ("13284", "13"),  # CEDEX (Marseille)
+        ("75099", "75"),  # in the Paris range, given to no commune
+    ],
+)
+def test_cedex_postcode_goes_to_the_department_of_its_first_digits(postcode, department):
+    assert geography.department_for_postcode(postcode) == department
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("postcode", ["75700", "20199", "97133"])
-def test_account_request_with_cedex_or_unknown_postcode_gets_the_existing_error(postcode):
+@pytest.mark.parametrize("postcode", ["97133", "97199", "98800"])
+def test_account_request_with_unknown_postcode_gets_the_existing_error(postcode):
     form = AccountRequestForm(
         data={
             "siret": "44306184100047",
