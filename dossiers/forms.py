@@ -210,18 +210,33 @@ class ReasonForm(forms.Form):
     )
 
 
+class PlainChoiceIterator(forms.models.ModelChoiceIterator):
+    """Reads the choices with a plain SELECT: `ModelChoiceIterator` uses `.iterator()`, which
+    PostgreSQL serves through a server-side cursor (two more round trips per select)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class PlainModelChoiceField(forms.ModelChoiceField):
+    iterator = PlainChoiceIterator
+
+
 class DossierFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
     state = forms.ChoiceField(
         label="Statut", required=False, choices=[("", "Tous les statuts"), *DossierState.choices]
     )
-    certification = forms.ModelChoiceField(
+    certification = PlainModelChoiceField(
         label="Certification",
         required=False,
         queryset=Certification.objects.all(),
         empty_label="Toutes les certifications",
     )
-    session = forms.ModelChoiceField(
+    session = PlainModelChoiceField(
         label="Session du jury",
         required=False,
         queryset=None,

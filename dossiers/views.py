@@ -1,7 +1,6 @@
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,8 +23,9 @@ from .forms import (
 )
 from .guards import submit_missing
 from .models import Dossier
-from .rules import is_assigned_assessor, is_secretariat
-from .selectors import annotate_for_list, dossiers_for, filter_dossiers
+from .pagination import RowsPaginator
+from .rules import is_assigned_assessor, is_secretariat, row_permissions
+from .selectors import dossiers_for, filter_dossiers, list_rows, visible_dossiers
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
@@ -54,10 +54,10 @@ def _show_errors(request, error):
 def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = annotate_for_list(
-        filter_dossiers(dossiers_for(request.user), **filters), request.user
-    )
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = filter_dossiers(visible_dossiers(request.user), **filters)
+    paginator = RowsPaginator(queryset, PAGE_SIZE, rows=lambda page: list_rows(page, request.user))
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj.object_list = row_permissions(request.user, page_obj.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
