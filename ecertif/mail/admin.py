@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from ecertif.admin_tools import EstimatedCountPaginator, year_filter
+
 from .enums import EmailStatus
 from .models import OutboxEmail
 from .services import SCRUBBED
@@ -10,9 +12,10 @@ from .tasks import send_outbox_email
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status"]
+    list_filter = ["status", year_filter("created_at")]
     search_fields = ["recipient", "subject"]
-    date_hierarchy = "created_at"
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     actions = ["resend"]
 
     def get_readonly_fields(self, request, obj=None):
