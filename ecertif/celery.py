@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "exports.purge_expired",
         "schedule": crontab(hour=3, minute=0),
     },
+    "stats-refresh-snapshots": {
+        "task": "stats.refresh_snapshots",
+        "schedule": crontab(minute="*/10"),
+    },
     "mail-retry-pending": {
         "task": "mail.retry_pending",
         "schedule": crontab(minute="*/10"),
