@@ -2,6 +2,7 @@
 
 import rules
 
+from ecertif.accounts.enums import Role
 from ecertif.accounts.rules import is_secretariat
 
 from .enums import DossierState
@@ -89,20 +90,21 @@ def can_return(instance, user):
     return rules.has_perm("dossiers.return_dossier", user, instance)
 
 
-# The row actions of the lists. A role that can never hold a permission gets one answer for the
-# whole page; otherwise the rules decide row by row (cheap: no query, the role is cached).
+# The row actions of the lists, and the role without which the rule always answers no.
 ROW_PERMISSIONS = {
-    "can_edit": ("dossiers.change_dossier", "membership"),
-    "can_duplicate": ("dossiers.duplicate_dossier", "membership"),
-    "can_assess": ("evaluations.change_assessment", "assessor_profile"),
+    "can_edit": ("dossiers.change_dossier", Role.EMPLOYER),
+    "can_duplicate": ("dossiers.duplicate_dossier", Role.EMPLOYER),
+    "can_assess": ("evaluations.change_assessment", Role.ASSESSOR),
 }
 
 
-def row_permissions(user, dossiers):
-    """`dossiers` as a list, each with the booleans of `ROW_PERMISSIONS` set."""
+def row_permissions(user, roles, dossiers):
+    """`dossiers` as a list, each with the booleans of `ROW_PERMISSIONS` set: one answer for
+    the whole page when the user lacks the role (`roles`: the request's), else the rules
+    decide row by row (no query: the role objects are cached on the user)."""
     dossiers = list(dossiers)
     for name, (perm, role) in ROW_PERMISSIONS.items():
-        holds_role = user.is_authenticated and getattr(user, role, None) is not None
+        holds_role = role in roles
         for dossier in dossiers:
             setattr(dossier, name, holds_role and rules.has_perm(perm, user, dossier))
     return dossiers

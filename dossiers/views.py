@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ecertif.accounts.enums import Role
 from ecertif.core.files import private_file_response
 
 from . import services
@@ -57,7 +58,7 @@ def dossier_list(request):
     queryset = filter_dossiers(visible_dossiers(request.user), **filters)
     paginator = RowsPaginator(queryset, PAGE_SIZE, rows=lambda page: list_rows(page, request.user))
     page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.object_list = row_permissions(request.user, page_obj.object_list)
+    page_obj.object_list = row_permissions(request.user, request.roles, page_obj.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -67,7 +68,7 @@ def dossier_list(request):
             "form": form,
             "page_obj": page_obj,
             "query": query.urlencode(),
-            "is_employer": getattr(request.user, "membership", None) is not None,
+            "is_employer": Role.EMPLOYER in request.roles,
             "badges": STATE_BADGES,
         },
     )
