@@ -7,3 +7,5 @@ DEBUG = False
 ROOT_URLCONF = "bench.urls"
 WHITENOISE_AUTOREFRESH = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The benchmark empties the cache to measure cold pages: never a shared Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
