@@ -1,6 +1,7 @@
 """The dossier list: choices of the filter selects cached until their table changes."""
 
 import pytest
+from django.urls import reverse
 
 from tests.factories.accounts import StaffFactory
 from tests.factories.dossiers import DossierFactory
@@ -35,3 +36,13 @@ def test_list_rows_carry_their_actions_once_per_page(client):
     row = client.get(LIST_URL).context["page_obj"].object_list[0]
     assert row.pk == dossier.pk
     assert (row.can_edit, row.can_duplicate, row.can_assess) == (False, False, False)
+
+
+@pytest.mark.django_db
+def test_list_row_links_point_to_their_dossier(client):
+    dossier = DossierFactory(validated=True)
+    client.force_login(StaffFactory())
+    html = client.get(LIST_URL).content.decode()
+    for name in ["dossiers:detail", "dossier_pdf", "jurys:dossier_sheet"]:
+        assert f'href="{reverse(name, args=[dossier.pk])}"' in html
+    assert f'href="{reverse("exports:dossiers")}?q={dossier.number}"' in html
