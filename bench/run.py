@@ -36,9 +36,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import load, reference  # noqa: E402
 from dossiers.models import Candidate, Dossier  # noqa: E402
-from ecertif.exports import writers  # noqa: E402
-from ecertif.stats.tasks import refresh_snapshots  # noqa: E402
+from exports import writers  # noqa: E402
 from referentiel.models import Certification  # noqa: E402
+from stats.tasks import refresh_snapshots  # noqa: E402
 
 SECRETARIAT = "secretariat@demo.ecertif.fr"
 

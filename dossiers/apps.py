@@ -7,6 +7,7 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self):
+        # Inside ready(): forms import models, which the app registry must have loaded first.
         from .forms import choices_changed
 
         # The list's filter selects: their cached choices follow these tables.

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ecertif.accounts.siret import SiretFormField
-from evaluations.selectors import accredited_assessors
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
 from .enums import AttachmentKind, Civility, DossierState
 from .models import Candidate, TrainingProvider
+from .selectors import accredited_assessors
 
 REQUIRED = {"required": "Ce champ est obligatoire."}
 

@@ -7,7 +7,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from ecertif.accounts.models import phone_validator, postcode_validator
 from ecertif.accounts.siret import validate_siret
-from ecertif.core.uploads import generated_name
+from ecertif.files.uploads import generated_name
 from evaluations.guards import can_be_completed
 from jurys.guards import can_be_decided, can_be_reopened
 from jurys.rules import can_decide, can_reopen, can_revoke

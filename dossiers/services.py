@@ -6,15 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from ecertif.core.sequences import next_value
-from ecertif.core.uploads import check_upload
+from ecertif.files.uploads import check_upload
 from ecertif.notifications.services import notify_by_mail_too
-from evaluations.selectors import is_accredited
+from ecertif.sequences import next_value
 
 from . import guards
 from .enums import DossierState, Transition
 from .exceptions import ALREADY_MOVED, NOT_ALLOWED, NOT_EDITABLE, DossierActionError
 from .models import Attachment, Dossier, DossierNumberSequence, DossierTransition
+from .selectors import is_accredited
 from .signals import dossier_submitted
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ecertif.accounts.enums import Role
-from ecertif.core.files import private_file_response
+from ecertif.files.downloads import private_file_response
 
 from . import services
 from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, WizardStep

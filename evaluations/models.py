@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from ecertif.core.uploads import generated_name
+from ecertif.files.uploads import generated_name
 
 from .enums import ResultChoice
 

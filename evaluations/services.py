@@ -13,7 +13,7 @@ from django.utils import timezone
 from dossiers.enums import DossierState, Transition
 from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier, DossierTransition
-from ecertif.core.uploads import check_upload
+from ecertif.files.uploads import check_upload
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify, notify_by_mail_too
 

@@ -15,9 +15,9 @@ from dossiers.models import Dossier, DossierTransition
 from dossiers.rules import is_employer_of
 from dossiers.services import next_dossier_number
 from ecertif.accounts.groups import secretariat_users
-from ecertif.core.sequences import next_value
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify, notify_by_mail_too, notify_many
+from ecertif.sequences import next_value
 from evaluations.enums import ResultChoice
 from evaluations.models import Assessment
 

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demo.load_data import generate
 from dossiers.models import Candidate
-from ecertif.core.load_data import generate
 
 pytestmark = [
     pytest.mark.django_db,

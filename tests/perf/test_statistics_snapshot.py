@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ecertif.stats import snapshots
-from ecertif.stats.models import StatisticsSnapshot
-from ecertif.stats.statistics import NO_FILTERS, Filters
-from ecertif.stats.tasks import refresh_snapshots
-from ecertif.stats.views import secretariat_keys
+from stats import snapshots
+from stats.models import StatisticsSnapshot
+from stats.statistics import NO_FILTERS, Filters
+from stats.tasks import refresh_snapshots
+from stats.views import secretariat_keys
 from tests.factories.accounts import StaffFactory
 from tests.factories.dossiers import DossierFactory
 
