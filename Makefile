@@ -54,7 +54,8 @@ BENCH_LOG ?= var/bench-load.log
 
 # Performance benchmark on PostgreSQL (not part of `make test`): see bench/README.md.
 # Prints one JSON document; generate_load_data's output goes to $(BENCH_LOG).
-bench: install
+bench:
+	@$(MAKE) --no-print-directory -s install >&2
 	@psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))"
 	@psql "$(dir $(BENCH_DB))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DB))"
 	@DATABASE_URL=$(BENCH_DB) $(MANAGE) migrate --noinput -v0
