@@ -207,12 +207,14 @@ class AssessorForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif (transmis à l'employeur)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Indiquez le motif du renvoi : l'employeur le recevra."},
-    )
+    """The reason of a transition that takes one (return, reopen, revoke)."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+    def __init__(self, *args, label, required, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required
 
 
 class FastSelect(forms.Select):

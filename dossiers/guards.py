@@ -67,17 +67,9 @@ def submit_missing(dossier, *, day=None):
     return missing
 
 
-def can_be_submitted(dossier):
-    return not submit_missing(dossier)
-
-
 def return_missing(dossier):
     # Competence results arrive with the assessment (#4); until one exists, returning is allowed.
     assessment = getattr(dossier, "assessment", None)
     if assessment is not None and assessment.has_results():
         return ["Des résultats ont déjà été saisis : le dossier ne peut plus être renvoyé."]
     return []
-
-
-def can_be_returned(dossier):
-    return not return_missing(dossier)

@@ -22,6 +22,7 @@ PUBLIC_URL_NAMES = {
     "accounts:request_done",
     "workplace:enter",
     "workplace:page",
+    "health",
 }
 SAMPLE_VALUES = {"int": "1", "slug": "exemple", "str": "exemple", "path": "exemple", "uuid": ""}
 

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.demo import DEMO_PASSWORD
+from demo.demo import ALLOW_PRODUCTION_HELP, DEMO_PASSWORD, ensure_demo_allowed
 from demo.load_data import generate
 
 
@@ -18,8 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--dossiers", type=int, required=True)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--per-establishment", type=int, default=50)
+        parser.add_argument("--allow-production", action="store_true", help=ALLOW_PRODUCTION_HELP)
 
-    def handle(self, *args, dossiers, seed, per_establishment, **options):
+    def handle(self, *args, dossiers, seed, per_establishment, allow_production, **options):
+        ensure_demo_allowed(command="generate_load_data", allow_production=allow_production)
         if dossiers <= 0:
             raise CommandError("--dossiers doit être un entier positif.")
         if per_establishment <= 0:
