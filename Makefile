@@ -54,15 +54,19 @@ test: lint migrations-check pytest
 
 BENCH_DOSSIERS ?= 100000
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/ecertif_bench
+BENCH_LOG ?= var/bench-load.log
 
 # Performance benchmark on PostgreSQL (not part of `make test`): see bench/README.md.
+# Prints one JSON document; generate_load_data's output goes to $(BENCH_LOG).
 bench: export DJANGO_SETTINGS_MODULE = ecertif.settings.dev
-bench: install
-	psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))"
-	psql "$(dir $(BENCH_DB))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DB))"
-	DATABASE_URL=$(BENCH_DB) $(MANAGE) migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DB) $(MANAGE) generate_load_data --dossiers $(BENCH_DOSSIERS)
-	DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py
+bench:
+	@$(MAKE) --no-print-directory -s install >&2
+	@psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))"
+	@psql "$(dir $(BENCH_DB))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DB))"
+	@DATABASE_URL=$(BENCH_DB) $(MANAGE) migrate --noinput -v0
+	@mkdir -p $(dir $(BENCH_LOG))
+	@DATABASE_URL=$(BENCH_DB) $(MANAGE) generate_load_data --dossiers $(BENCH_DOSSIERS) > $(BENCH_LOG)
+	@DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py --load-log $(BENCH_LOG)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

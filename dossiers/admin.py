@@ -2,6 +2,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,11 +10,15 @@ from django.urls import path, reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from ecertif.accounts.models import Establishment
+from ecertif.admin_tools import EstimatedCountPaginator, choices_filter, year_filter
+
 from . import workflow
-from .enums import DossierState
+from .enums import DossierState, Transition
 from .exceptions import DossierActionError
 from .models import Attachment, Candidate, Dossier, DossierTransition, TrainingProvider
 from .privacy import candidate_data
+from .selectors import search_ids
 
 
 class TransitionInline(admin.TabularInline):
@@ -62,17 +67,19 @@ def admin_transitions(dossier, user):
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
     list_display = ["number", "candidate", "certification", "establishment", "state", "created_at"]
-    list_filter = ["state", "certification", "training_scheme", "establishment__region"]
-    list_select_related = ["candidate", "certification", "establishment"]
-    search_fields = [
-        "number",
-        "candidate__birth_name",
-        "candidate__usage_name",
-        "candidate__first_names",
-        "establishment__name",
-        "establishment__siret",
+    list_filter = [
+        "state",
+        "certification",
+        "training_scheme",
+        "establishment__region",
+        year_filter("created_at", "année de création"),
     ]
-    date_hierarchy = "created_at"
+    list_select_related = ["candidate", "certification", "establishment"]
+    # Searched by `get_search_results`: number, candidate's names, establishment's name or SIRET.
+    search_fields = ["number"]
+    search_help_text = "N° de dossier, nom du candidat, raison sociale ou SIRET de l'établissement."
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     readonly_fields = ["number", "state", "created_by", "created_at", "submitted_at", "origin"]
     autocomplete_fields = ["candidate", "provider", "assessor"]
     inlines = [AttachmentInline, TransitionInline]
@@ -80,6 +87,18 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # nothing but a registering dossier is deleted, by its employer
+
+    def get_search_results(self, request, queryset, search_term):
+        """The list's index-backed UNION (number, candidate's names), plus the dossiers of the
+        establishments found by name or SIRET (a small table); never a DISTINCT."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        establishments = Establishment.objects.filter(
+            Q(name__icontains=term) | Q(siret=term.replace(" ", ""))
+        ).values("pk")
+        by_establishment = Dossier.objects.filter(establishment_id__in=establishments).values("pk")
+        return queryset.filter(pk__in=search_ids(term).union(by_establishment)), False
 
     def get_readonly_fields(self, request, obj=None):
         # Once submitted, the setup is part of the audited workflow: corrections go through
@@ -141,7 +160,19 @@ class CandidateAdmin(admin.ModelAdmin):
     list_display = ["birth_name", "first_names", "birth_date", "establishment"]
     list_select_related = ["establishment"]
     search_fields = ["birth_name", "usage_name", "first_names", "email"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     actions = ["export_personal_data"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names through their trigram indexes; an email address (with « @ ») exactly."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(email__iexact=term), False
+        names = Q(birth_name__icontains=term) | Q(usage_name__icontains=term)
+        return queryset.filter(names | Q(first_names__icontains=term)), False
 
     @admin.action(description="Exporter toutes les données détenues (RGPD, JSON)")
     def export_personal_data(self, request, queryset):
@@ -165,9 +196,11 @@ class TrainingProviderAdmin(ImportExportModelAdmin):
 @admin.register(DossierTransition)
 class DossierTransitionAdmin(admin.ModelAdmin):
     list_display = ["at", "dossier", "transition_label", "source_label", "target_label", "actor"]
-    list_filter = ["transition", "target"]
+    list_filter = [choices_filter("transition", Transition.choices, "action"), "target"]
     list_select_related = ["dossier", "actor"]
     search_fields = ["dossier__number"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
         return False

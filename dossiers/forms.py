@@ -1,10 +1,15 @@
 import datetime
+import hashlib
 import re
+import time
 
 from django import forms
 from django.apps import apps
+from django.core.cache import cache
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from ecertif.accounts.siret import SiretFormField
 from referentiel import communes
@@ -261,27 +266,89 @@ class ReasonForm(forms.Form):
         self.fields["reason"].error_messages["required"] = required
 
 
+class FastSelect(forms.Select):
+    """A <select> written in Python: Django renders each <option> through a template, which
+    costs more than the rest of the list page when the choices are tens (sessions, years)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+# The filter selects list small reference tables (certifications, jury sessions) on every list
+# page: their choices are kept in the cache until a row of the table changes (signals in
+# apps.py), at most CHOICES_TIMEOUT seconds (a per-process cache is not told of other
+# processes' changes).
+CHOICES_TIMEOUT = 300
+
+
+def choices_version_key(model):
+    return f"choices-version:{model._meta.label_lower}"
+
+
+def choices_changed(sender, **kwargs):
+    cache.delete(choices_version_key(sender))
+
+
+class CachedChoiceIterator(forms.models.ModelChoiceIterator):
+    """[(pk, label)] from the cache, else from one plain SELECT (`ModelChoiceIterator` uses
+    `.iterator()`, which PostgreSQL serves through a server-side cursor)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        model = self.queryset.model
+        version = cache.get_or_set(choices_version_key(model), time.time_ns, CHOICES_TIMEOUT)
+        digest = hashlib.sha256(str(self.queryset.query).encode()).hexdigest()[:16]
+        yield from cache.get_or_set(
+            f"choices:{model._meta.label_lower}:{digest}:{version}",
+            lambda: [(obj.pk, self.field.label_from_instance(obj)) for obj in self.queryset.all()],
+            CHOICES_TIMEOUT,
+        )
+
+
+class CachedModelChoiceField(forms.ModelChoiceField):
+    iterator = CachedChoiceIterator
+    widget = FastSelect
+
+
 class DossierFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
     state = forms.ChoiceField(
-        label="Statut", required=False, choices=[("", "Tous les statuts"), *DossierState.choices]
+        label="Statut",
+        required=False,
+        choices=[("", "Tous les statuts"), *DossierState.choices],
+        widget=FastSelect,
     )
-    certification = forms.ModelChoiceField(
+    certification = CachedModelChoiceField(
         label="Certification",
         required=False,
         queryset=Certification.objects.all(),
         empty_label="Toutes les certifications",
     )
-    session = forms.ModelChoiceField(
+    session = CachedModelChoiceField(
         label="Session du jury",
         required=False,
         queryset=None,
         empty_label="Toutes les sessions",
     )
-    year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(
+        label="Année", required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     sort = forms.ChoiceField(
         label="Trier par",
         required=False,
+        widget=FastSelect,
         choices=[
             ("-date", "Plus récents"),
             ("date", "Plus anciens"),

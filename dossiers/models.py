@@ -68,6 +68,8 @@ class Candidate(models.Model):
         verbose_name = "candidat"
         verbose_name_plural = "candidats"
         ordering = ["birth_name", "first_names"]
+        # The admin's list, in this order, reads the first page without sorting the table.
+        indexes = [models.Index(fields=["birth_name", "first_names"], name="candidate_name_idx")]
 
     def __str__(self):
         return self.full_name

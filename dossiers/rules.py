@@ -2,6 +2,7 @@
 
 import rules
 
+from ecertif.accounts.enums import Role
 from ecertif.accounts.rules import is_secretariat
 
 from .enums import DossierState, Transition
@@ -83,3 +84,23 @@ rules.add_perm("dossiers.view_attachment", can_view)
 # the dossier once submitted.
 rules.add_perm("evaluations.change_assessment", is_assigned_assessor & is_awaiting_assessment)
 rules.add_perm("evaluations.view_assessment", can_view & is_submitted)
+
+
+# The row actions of the lists, and the role without which the rule always answers no.
+ROW_PERMISSIONS = {
+    "can_edit": ("dossiers.change_dossier", Role.EMPLOYER),
+    "can_duplicate": ("dossiers.duplicate_dossier", Role.EMPLOYER),
+    "can_assess": ("evaluations.change_assessment", Role.ASSESSOR),
+}
+
+
+def row_permissions(user, roles, dossiers):
+    """`dossiers` as a list, each with the booleans of `ROW_PERMISSIONS` set: one answer for
+    the whole page when the user lacks the role (`roles`: the request's), else the rules
+    decide row by row (no query: the role objects are cached on the user)."""
+    dossiers = list(dossiers)
+    for name, (perm, role) in ROW_PERMISSIONS.items():
+        holds_role = role in roles
+        for dossier in dossiers:
+            setattr(dossier, name, holds_role and rules.has_perm(perm, user, dossier))
+    return dossiers

@@ -66,6 +66,13 @@ def visibility_filter(user):
     return condition
 
 
+def visible_dossiers(user):
+    """The dossiers `user` may read, without any join: what lists count and page through."""
+    condition = visibility_filter(user)
+    queryset = Dossier.objects.all()
+    return queryset if condition is None else queryset.filter(condition)
+
+
 def dossiers_for(user):
     queryset = Dossier.objects.select_related(
         "candidate",
@@ -99,11 +106,7 @@ def filter_dossiers(
     """The list's search, filters and sort: the screen and its Excel export share them."""
     q = (q or "").strip()
     if q:
-        # Candidates first, in their own table: each column can use its trigram index.
-        candidates = Candidate.objects.filter(
-            Q(birth_name__icontains=q) | Q(usage_name__icontains=q) | Q(first_names__icontains=q)
-        ).values("pk")
-        queryset = queryset.filter(Q(number__icontains=q) | Q(candidate_id__in=candidates))
+        queryset = queryset.filter(pk__in=search_ids(q))
     if state:
         queryset = queryset.filter(state=state)
     if certification:
@@ -117,6 +120,44 @@ def filter_dossiers(
             | Q(pk__in=session.decisions.filter(revoked_at__isnull=True).values("dossier"))
         )
     return queryset.order_by(SORTS.get(sort or DEFAULT_SORT, "-created_at"), "-pk")
+
+
+def search_ids(q):
+    """The ids of the dossiers whose number or candidate's names contain `q`.
+
+    A UNION of lookups that each an index answers (the trigram indexes of migration 0003 on the
+    number and on each name column, then the dossiers' candidate index): an OR across the two
+    tables would make PostgreSQL scan every dossier."""
+    by_number = Dossier.objects.filter(number__icontains=q).values("pk")
+    candidates = Candidate.objects.filter(
+        Q(birth_name__icontains=q) | Q(usage_name__icontains=q) | Q(first_names__icontains=q)
+    ).values("pk")
+    by_candidate = Dossier.objects.filter(candidate_id__in=candidates).values("pk")
+    return by_number.union(by_candidate)
+
+
+# What a list row displays: four joins, and only the columns shown or asked by the rules.
+LIST_RELATED = ["candidate", "certification", "option", "establishment"]
+LIST_FIELDS = [
+    "number",
+    "state",
+    "created_at",
+    "establishment_id",
+    "assessor_id",
+    "candidate__birth_name",
+    "candidate__usage_name",
+    "candidate__first_names",
+    "certification__label",
+    "option__label",
+    "establishment__name",
+]
+
+
+def list_rows(page, user):
+    """The rows of one page of a list: `page` is the sliced, ordered queryset of the filtered
+    dossiers; the joins and the row icons' subqueries run for these rows only."""
+    rows = Dossier.objects.filter(pk__in=page.values("pk")).order_by(*page.query.order_by)
+    return annotate_for_list(rows.select_related(*LIST_RELATED).only(*LIST_FIELDS), user)
 
 
 def annotate_for_list(queryset, user):

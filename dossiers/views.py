@@ -3,11 +3,12 @@ from dataclasses import dataclass
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ecertif.accounts.enums import Role
 from ecertif.files.downloads import private_file_response
 
 from . import services, workflow
@@ -26,7 +27,9 @@ from .forms import (
 )
 from .guards import submit_missing
 from .models import Dossier
-from .selectors import annotate_for_list, dossiers_for, filter_dossiers
+from .pagination import RowsPaginator
+from .rules import row_permissions
+from .selectors import dossiers_for, filter_dossiers, list_rows, visible_dossiers
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
@@ -55,10 +58,12 @@ def _show_errors(request, error):
 def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = annotate_for_list(
-        filter_dossiers(dossiers_for(request.user), **filters), request.user
+    queryset = filter_dossiers(visible_dossiers(request.user), **filters)
+    paginator = RowsPaginator(queryset, PAGE_SIZE, rows=lambda page: list_rows(page, request.user))
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj.object_list = with_row_urls(
+        row_permissions(request.user, request.roles, page_obj.object_list)
     )
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -68,10 +73,37 @@ def dossier_list(request):
             "form": form,
             "page_obj": page_obj,
             "query": query.urlencode(),
-            "is_employer": getattr(request.user, "membership", None) is not None,
+            "is_employer": Role.EMPLOYER in request.roles,
             "badges": STATE_BADGES,
+            "notifications_url": reverse("notifications:list"),
+            "export_url": reverse("exports:dossiers"),
         },
     )
+
+
+# The links of a list row: reversed once per page with a placeholder id, then filled per row
+# (reversing eight URLs for each of 20 rows cost more than the page's queries).
+ROW_URLS = {
+    "detail": ("dossiers:detail", ()),
+    "edit": ("dossiers:step", ("certification",)),
+    "assess": ("evaluations:assessment", ()),
+    "duplicate": ("dossiers:duplicate", ()),
+    "pdf": ("dossier_pdf", ()),
+    "sheet": ("jurys:dossier_sheet", ()),
+    "delete": ("dossiers:delete", ()),
+}
+PLACEHOLDER_PK = 987654321
+
+
+def with_row_urls(rows):
+    patterns = {
+        name: reverse(url, args=[PLACEHOLDER_PK, *extra]).split(str(PLACEHOLDER_PK))
+        for name, (url, extra) in ROW_URLS.items()
+    }
+    for row in rows:
+        pk = str(row.pk)
+        row.urls = {name: pk.join(parts) for name, parts in patterns.items()}
+    return rows
 
 
 def dossier_detail(request, pk):

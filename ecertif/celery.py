@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "certificates.send_reporting_reminder",
         "schedule": crontab(day_of_month=1, hour=8, minute=15),
     },
+    # The secretariat's statistics snapshot (stats/snapshots.py): at most 10 minutes old.
+    "stats-refresh-snapshots": {
+        "task": "stats.refresh_snapshots",
+        "schedule": crontab(minute="*/10"),
+    },
     # Emails whose next attempt is due (backoff), and pending ones whose task was lost.
     "mail-retry-pending": {
         "task": "mail.retry_pending",

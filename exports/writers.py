@@ -8,17 +8,19 @@ workbook is write-only and the dossier rows come from `.iterator()`.
 """
 
 import datetime
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import rules
-from django.db.models import Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Max
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 
 from certificates.accrochage import AccrochageError, accrochage_export
@@ -26,7 +28,9 @@ from certificates.forms import RegisterFilterForm
 from certificates.selectors import filter_register, register_documents
 from dossiers.enums import DossierState, Transition
 from dossiers.forms import DossierFilterForm
-from dossiers.selectors import dossiers_for, filter_dossiers
+from dossiers.models import DossierTransition
+from dossiers.selectors import filter_dossiers, visible_dossiers
+from ecertif.accounts.geography import REGION_CHOICES
 from ecertif.accounts.rules import is_secretariat
 from ecertif.tables import Column, Table
 from jurys.documents import NOT_EXAMINED, session_lines
@@ -114,8 +118,9 @@ def _local_datetime(value):
 
 
 def _text(sheet, value):
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not value.startswith("="):
+    if not value.isprintable():  # fast path: only control characters can be illegal
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value[:1] != "=":
         return value
     # openpyxl would store "=…" as a formula: a name typed by someone must stay text.
     cell = WriteOnlyCell(sheet, value=value)
@@ -123,21 +128,39 @@ def _text(sheet, value):
     return cell
 
 
-def _cell(sheet, column, value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return _text(sheet, value)
-    if column.kind == "date":
-        value = local_date(value)
-    elif column.kind == "datetime":
-        value = _local_datetime(value)
-    number_format = NUMBER_FORMATS.get(column.kind)
-    if number_format is None:
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
+def _add_named_styles(workbook):
+    """One named style per number format, shared by every cell of that kind."""
+    for kind, number_format in NUMBER_FORMATS.items():
+        workbook.add_named_style(NamedStyle(name=f"ecertif-{kind}", number_format=number_format))
+
+
+def _converter(sheet, column):
+    """value → what `sheet.append` takes, for one column.
+
+    Formatted columns reuse one cell carrying the column's named style: a write-only sheet
+    serialises each row as it is appended, so the cell is free again for the next row. No
+    style object is created per cell."""
+    adapt = {"date": local_date, "datetime": _local_datetime}.get(column.kind)
+    if column.kind not in NUMBER_FORMATS:
+
+        def convert(value):
+            if value is None or value == "":
+                return None
+            return _text(sheet, value) if isinstance(value, str) else value
+
+        return convert
+    cell = WriteOnlyCell(sheet)
+    cell.style = f"ecertif-{column.kind}"
+
+    def convert_formatted(value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            return _text(sheet, value)
+        cell.value = adapt(value) if adapt else value
+        return cell
+
+    return convert_formatted
 
 
 def write_sheet(
@@ -151,6 +174,7 @@ def write_sheet(
 ) -> int:
     """Write one sheet to `path` and return the number of data rows."""
     workbook = Workbook(write_only=True)
+    _add_named_styles(workbook)
     sheet = workbook.create_sheet(title=sheet_title(title))
     # A write-only sheet writes widths and panes with its first row: set them before.
     for index, column in enumerate(columns, start=1):
@@ -165,11 +189,14 @@ def write_sheet(
         cell.alignment = header_alignment
         header.append(cell)
     sheet.append(header)
+    converters = [_converter(sheet, column) for column in columns]
+    width = len(columns)
     count = 0
+    append = sheet.append
     for row in rows:
-        sheet.append(
-            [_cell(sheet, column, value) for column, value in zip(columns, row, strict=True)]
-        )
+        if len(row) != width:
+            raise ValueError(f"{len(row)} values for {width} columns")
+        append([convert(value) for convert, value in zip(converters, row, strict=False)])
         count += 1
         report(count, total)
     # Written after the rows, in the sheet's tail: the range is known only now.
@@ -238,72 +265,108 @@ def dossier_parameters(cleaned_data):
     return parameters
 
 
-def with_export_columns(queryset):
-    """Every column of the export on a dossier queryset: the jury's and the history's dates
-    are computed in the database, no query per row."""
-    standing = JuryDecision.objects.filter(dossier=OuterRef("pk"), revoked_at__isnull=True)
-    active = SessionRegistration.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True)
-    return queryset.annotate(
-        export_outcome=Subquery(standing.values("outcome")[:1]),
-        export_session_date=Coalesce(
-            Subquery(standing.values("session__date")[:1]),
-            Subquery(active.values("session__date")[:1]),
-        ),
-        **{
-            _transition_annotation(transition): Max(
-                "transitions__at", filter=Q(transitions__transition=transition.value)
+# The dossier columns read from the list's query, as tuples (no model object).
+DOSSIER_VALUES = [
+    "pk",
+    "number",
+    "candidate__birth_name",
+    "candidate__usage_name",
+    "candidate__first_names",
+    "candidate__birth_date",
+    "establishment__name",
+    "establishment__siret",
+    "establishment__region",
+    "certification__label",
+    "option__label",
+    "training_scheme__label",
+    "provider__name",
+    "assessor__user__first_name",
+    "assessor__user__last_name",
+    "assessor__user__email",
+    "state",
+]
+REGIONS = dict(REGION_CHOICES)
+STATES = dict(DossierState.choices)
+OUTCOMES = dict(Outcome.choices)
+TRANSITION_INDEX = {transition.value: i for i, transition in enumerate(TRANSITION_HEADERS)}
+
+
+def _among(ids):
+    """`ids` for an `__in` lookup: one array parameter on PostgreSQL (a list of 2,000
+    placeholders costs psycopg more to parse than the query costs to run)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return ids
+
+
+def _jury_and_history(ids):
+    """For a chunk of dossier ids: {id: (session date, outcome)} and {id: [latest date of each
+    history action]}, in three indexed queries (no join of the whole history)."""
+    jury = dict.fromkeys(ids, (None, ""))
+    for dossier, date in SessionRegistration.objects.filter(
+        dossier_id__in=_among(ids), ended_at__isnull=True
+    ).values_list("dossier_id", "session__date"):
+        jury[dossier] = (date, "")
+    for dossier, date, outcome in JuryDecision.objects.filter(
+        dossier_id__in=_among(ids), revoked_at__isnull=True
+    ).values_list("dossier_id", "session__date", "outcome"):
+        jury[dossier] = (date, outcome)
+    history = {pk: [None] * len(TRANSITION_HEADERS) for pk in ids}
+    for dossier, transition, at in (
+        DossierTransition.objects.filter(dossier_id__in=_among(ids))
+        .values("dossier_id", "transition")
+        .annotate(latest=Max("at"))
+        .values_list("dossier_id", "transition", "latest")
+        .order_by()
+    ):
+        index = TRANSITION_INDEX.get(transition)
+        if index is not None:
+            history[dossier][index] = at
+    return jury, history
+
+
+def dossier_rows(queryset):
+    """The export's rows, as tuples, in the list's order: the dossiers stream from one query
+    (`values_list`, server-side cursor), their jury and history dates come by chunk."""
+    rows = queryset.values_list(*DOSSIER_VALUES).iterator(chunk_size=CHUNK_SIZE)
+    for chunk in itertools.batched(rows, CHUNK_SIZE):
+        jury, history = _jury_and_history([row[0] for row in chunk])
+        for row in chunk:
+            (pk, number, birth_name, usage_name, first_names, birth_date, name, siret, region,
+             certification, option, scheme, provider, first, last, email, state) = row  # fmt: skip
+            session_date, outcome = jury[pk]
+            assessor = f"{first or ''} {last or ''}".strip() or email or ""
+            yield (
+                number,
+                birth_name or "",
+                usage_name or "",
+                first_names or "",
+                birth_date,
+                name,
+                siret,
+                REGIONS.get(region, region),
+                certification,
+                option or "",
+                scheme or "",
+                provider or "",
+                assessor,
+                STATES.get(state, state),
+                session_date,
+                OUTCOMES.get(outcome, outcome),
+                *history[pk],
             )
-            for transition in TRANSITION_HEADERS
-        },
-    )
-
-
-def _label(choices, value):
-    try:
-        return choices(value).label
-    except ValueError:
-        return value or ""
-
-
-def _dossier_row(dossier):
-    candidate = dossier.candidate
-    establishment = dossier.establishment
-    assessor = dossier.assessor
-    return (
-        dossier.number,
-        candidate.birth_name if candidate else "",
-        candidate.usage_name if candidate else "",
-        candidate.first_names if candidate else "",
-        candidate.birth_date if candidate else None,
-        establishment.name,
-        establishment.siret,
-        establishment.get_region_display(),
-        dossier.certification.label,
-        dossier.option.label if dossier.option else "",
-        dossier.training_scheme.label if dossier.training_scheme else "",
-        dossier.provider.name if dossier.provider else "",
-        (assessor.user.get_full_name() or assessor.user.email) if assessor else "",
-        _label(DossierState, dossier.state),
-        dossier.export_session_date,
-        _label(Outcome, dossier.export_outcome),
-        *(getattr(dossier, _transition_annotation(t)) for t in TRANSITION_HEADERS),
-    )
 
 
 def write_dossiers(path, *, owner, parameters, report: Report = _ignore) -> Written:
     """Every dossier `owner` may see today with the list's filters, in the list's order."""
     # The list screen's rows, in its order: its selector and its filters, for the owner today.
-    queryset = filter_dossiers(dossiers_for(owner), **dossier_filters(parameters))
+    queryset = filter_dossiers(visible_dossiers(owner), **dossier_filters(parameters))
     total = queryset.count()
-    rows = (
-        _dossier_row(dossier)
-        for dossier in with_export_columns(queryset).iterator(chunk_size=CHUNK_SIZE)
-    )
     count = write_sheet(
         path,
         title="Dossiers candidats",
         columns=DOSSIER_COLUMNS,
-        rows=rows,
+        rows=dossier_rows(queryset),
         total=total,
         report=report,
     )

@@ -125,10 +125,15 @@ def scope_for(user):
     sessions); a jury member's sessions table lists its sessions."""
     condition = visibility_filter(user)
     if condition is None:
-        return Scope(Dossier.objects.all(), JurySession.objects.all())
+        return scope_for_everything()
     member = getattr(user, "jury_member", None)
     sessions = None if member is None else JurySession.objects.filter(members=member)
     return Scope(Dossier.objects.filter(condition), sessions)
+
+
+def scope_for_everything():
+    """The secretariat's scope: every dossier and every session."""
+    return Scope(Dossier.objects.all(), JurySession.objects.all())
 
 
 def _scope(scope):
@@ -172,20 +177,40 @@ def _memoized(scope, filters, name, compute):
     return scope.memo[key]
 
 
-def _state_counts(scope, filters):
-    """{state: dossiers}; shared by « Dossiers par statut » and « Ce qui attend »."""
+def _dossier_counts(scope, filters):
+    """One pass over the dossiers: {(state, certification, sector, region, year): dossiers}.
+
+    The four « Dossiers par … » tables and « Ce qui attend » roll it up in Python (a few
+    thousand rows at most, whatever the number of dossiers)."""
     scope = _scope(scope)
+    columns = ("state", "certification_id", "certification__sector_id", "establishment__region")
     return _memoized(
         scope,
         filters,
-        "state_counts",
-        lambda: dict(
-            _dossiers(scope, filters)
-            .values("state")
+        "dossier_counts",
+        lambda: {
+            row[:-1]: row[-1]
+            for row in _dossiers(scope, filters)
+            .annotate(year=ExtractYear("created_at"))
+            .values(*columns, "year")
             .annotate(n=Count("pk"))
-            .values_list("state", "n")
-        ),
+            .values_list(*columns, "year", "n")
+        },
     )
+
+
+def _rolled_up(scope, filters, *positions):
+    """{dimension value(s): dossiers} from the one-pass counts, by position in their key."""
+    counts = {}
+    for key, n in _dossier_counts(scope, filters).items():
+        dimension = key[positions[0]] if len(positions) == 1 else tuple(key[i] for i in positions)
+        counts[dimension] = counts.get(dimension, 0) + n
+    return counts
+
+
+def _state_counts(scope, filters):
+    """{state: dossiers}; shared by « Dossiers par statut » and « Ce qui attend »."""
+    return _rolled_up(scope, filters, 0)
 
 
 def dossiers_by_state(scope, filters=None):
@@ -200,19 +225,7 @@ def dossiers_by_state(scope, filters=None):
 
 def _certification_counts(scope, filters):
     """{(certification id, sector id): dossiers}; shared by the certification and sector tables."""
-    scope = _scope(scope)
-    return _memoized(
-        scope,
-        filters,
-        "certification_counts",
-        lambda: {
-            (certification, sector): n
-            for certification, sector, n in _dossiers(scope, filters)
-            .values("certification_id", "certification__sector_id")
-            .annotate(n=Count("pk"))
-            .values_list("certification_id", "certification__sector_id", "n")
-        },
-    )
+    return _rolled_up(scope, filters, 1, 2)
 
 
 def dossiers_by_certification(scope, filters=None):
@@ -253,12 +266,7 @@ def dossiers_by_sector(scope, filters=None):
 
 def dossiers_by_region(scope, filters=None):
     """The 18 regions (zeros included), then the unrecognised postcodes if any."""
-    counts = dict(
-        _dossiers(scope, filters)
-        .values("establishment__region")
-        .annotate(n=Count("pk"))
-        .values_list("establishment__region", "n")
-    )
+    counts = _rolled_up(scope, filters, 3)
     rows = [(label, counts.get(code, 0)) for code, label in REGION_CHOICES]
     if counts.get(""):
         rows.append((UNKNOWN_REGION, counts[""]))
@@ -272,13 +280,7 @@ def dossiers_by_region(scope, filters=None):
 
 def dossiers_by_year(scope, filters=None):
     """Year of creation, from the first to the last year with a dossier (gaps as zeros)."""
-    counts = dict(
-        _dossiers(scope, filters)
-        .annotate(year=ExtractYear("created_at"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
+    counts = _rolled_up(scope, filters, 4)
     years = range(min(counts), max(counts) + 1) if counts else []
     return Table(
         key="dossiers_par_annee",

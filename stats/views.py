@@ -5,13 +5,14 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 
 from dossiers.enums import DECIDED_STATES, STATE_BADGES, DossierState
 from ecertif.accounts.enums import Role
 from ecertif.tables import Table
 
-from . import statistics
+from . import snapshots, statistics
 from .forms import StatsFilterForm
 
 # The exports app serves every statistic at <EXPORT_BASE><table key>/?<filters>.
@@ -250,6 +251,10 @@ def _table(key, scope, filters):
     )
 
 
+def secretariat_keys():
+    return [key for key, _width in LAYOUTS[Role.SECRETARIAT]["tables"]]
+
+
 def dashboard(request):
     """Each role's figures: the secretariat's statistics, or a dashboard of one's own dossiers."""
     layout = LAYOUTS.get(request.role)
@@ -257,9 +262,14 @@ def dashboard(request):
         raise PermissionDenied
     form = StatsFilterForm(request.GET or None, fields=layout["filters"])
     filters = form.filters()
-    scope = statistics.scope_for(request.user)
     widths = dict(layout["tables"])
-    tables = {key: _table(key, scope, filters) for key in widths}
+    computed_at = None
+    if request.role == Role.SECRETARIAT:
+        # Every dossier: from the snapshot refreshed every 10 minutes (see snapshots.py).
+        tables, computed_at = snapshots.read(list(widths), filters)
+    else:
+        scope = statistics.scope_for(request.user)
+        tables = {key: _table(key, scope, filters) for key in widths}
     query = QueryDict(mutable=True)
     query.update(filters.as_query())
     return render(
@@ -273,5 +283,6 @@ def dashboard(request):
             "panels": [_panel(table, widths[key]) for key, table in tables.items()],
             "export_base": EXPORT_BASE,
             "querystring": query.urlencode(),
+            "computed_at": computed_at and timezone.localtime(computed_at),
         },
     )

@@ -19,6 +19,7 @@ FLOORS = [
     "ecertif.files",
     "ecertif.sequences",
     "ecertif.tables",
+    "ecertif.admin_tools",
     "ecertif.health",
     "ecertif.mail",
     "ecertif.notifications",

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from ecertif.admin_tools import EstimatedCountPaginator, year_filter
+
 from .enums import EmailStatus
 from .models import OutboxEmail
 from .services import ERASED, FAILED_FILTER, SCRUBBED
@@ -35,9 +37,10 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
     ]
-    list_filter = [DeliveryFilter, "status"]
+    list_filter = [DeliveryFilter, "status", year_filter("created_at")]
     search_fields = ["recipient", "subject"]
-    date_hierarchy = "created_at"
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     actions = ["resend"]
 
     def get_readonly_fields(self, request, obj=None):

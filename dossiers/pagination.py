@@ -1,0 +1,16 @@
+from django.core.paginator import Paginator
+
+
+class RowsPaginator(Paginator):
+    """Counts and slices a plain filtered queryset (no join, no annotation), then loads the
+    displayed rows for the page only, through `rows(sliced queryset)`.
+
+    The database plans the count and the page's ids on one table, and joins and annotates 20
+    rows: planning 9 joins over the whole table cost more than running the query."""
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(self.rows(object_list), number, paginator)
