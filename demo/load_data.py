@@ -23,10 +23,11 @@ from evaluations.models import Assessment, CompetenceResult, WorkplaceAssessorIn
 from jurys.enums import DocumentKind, Outcome, RegistrationEnd
 from jurys.models import (
     CompetenceDecision,
-    DocumentNumberSequence,
+    DocumentSeries,
     IssuedDocument,
     JuryDecision,
     SessionRegistration,
+    new_verification_code,
 )
 from referentiel.models import Certification, TrainingScheme
 
@@ -111,7 +112,7 @@ def declare_dossier_tables(writer):
     )
     writer.table(
         IssuedDocument,
-        "id decision kind number issued_at",
+        "id decision kind number verification_code issued_at",
     )
     writer.table(
         OutboxEmail,
@@ -125,9 +126,10 @@ def declare_dossier_tables(writer):
 class Counters:
     """Year counters (dossier and document numbers), written back to their sequences at the end."""
 
-    def __init__(self, model):
+    def __init__(self, model, **scope):
         self.model = model
-        self.values = dict(model.objects.values_list("year", "last_value"))
+        self.scope = scope
+        self.values = dict(model.objects.filter(**scope).values_list("year", "last_value"))
 
     def next(self, year):
         self.values[year] = self.values.get(year, 0) + 1
@@ -135,7 +137,9 @@ class Counters:
 
     def save(self):
         for year, value in self.values.items():
-            self.model.objects.update_or_create(year=year, defaults={"last_value": value})
+            self.model.objects.update_or_create(
+                year=year, **self.scope, defaults={"last_value": value}
+            )
 
 
 def generate(*, dossiers, seed=2026, per_establishment=50, progress=None):
@@ -170,7 +174,8 @@ def generate(*, dossiers, seed=2026, per_establishment=50, progress=None):
         if progress:
             progress(made)
     builder.numbers.save()
-    builder.documents.save()
+    for counters in builder.documents.values():
+        counters.save()
     writer.finish()
     return {model._meta.db_table: count for model, count in writer.counts.items()}
 
@@ -186,7 +191,8 @@ class DossierBuilder:
         self.schemes = list(TrainingScheme.objects.values_list("pk", flat=True))
         self.states, self.weights = zip(*STATE_WEIGHTS.items(), strict=True)
         self.numbers = Counters(DossierNumberSequence)
-        self.documents = Counters(DocumentNumberSequence)
+        # Parchemins and attestations have a number series each (jurys.DocumentSeries).
+        self.documents = {kind: Counters(DocumentSeries, kind=kind) for kind in DocumentKind}
         self.emails = defaultdict(str)
 
     def _between(self, start, end):
@@ -465,8 +471,9 @@ class DossierBuilder:
             return
         kind = DocumentKind.CERTIFICATE if state == Outcome.VALIDATED else DocumentKind.ATTESTATION
         prefix = "P" if kind == DocumentKind.CERTIFICATE else "A"
-        number = f"{prefix}-{at.year}-{self.documents.next(at.year):05d}"
-        w.add(IssuedDocument, (w.new_id(IssuedDocument), pk, kind, number, at))
+        number = f"{prefix}-{at.year}-{self.documents[kind].next(at.year):05d}"
+        code = new_verification_code()
+        w.add(IssuedDocument, (w.new_id(IssuedDocument), pk, kind, number, code, at))
 
     def _email(self, recipient, subject, at):
         self.w.add(
