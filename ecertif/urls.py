@@ -24,6 +24,7 @@ urlpatterns = [
     path("exports/", include("ecertif.exports.urls")),
     path("statistiques/", include("ecertif.stats.urls")),
     path("evaluation-metier/", include("evaluations.workplace_urls")),
+    path("", include("aide.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from import_export.admin import ImportExportModelAdmin
@@ -46,7 +47,8 @@ class JurySessionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["president__user"]
     date_hierarchy = "date"
-    filter_horizontal = ["members"]
+    # Labelled checkboxes: the admin's filter_horizontal widget has no accessible name.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ["status", "reminder_sent_at"]
     inlines = [RegistrationInline]
     actions = ["open_sessions", "close_sessions"]

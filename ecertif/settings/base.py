@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dossiers",
     "evaluations",
     "jurys",
+    "aide",
 ]
 
 MIDDLEWARE = [

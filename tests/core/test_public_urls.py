@@ -22,6 +22,9 @@ PUBLIC_URL_NAMES = {
     "accounts:request_done",
     "workplace:enter",
     "workplace:page",
+    "aide:index",
+    "aide:guide",
+    "aide:accessibility",
 }
 SAMPLE_VALUES = {"int": "1", "slug": "exemple", "str": "exemple", "path": "exemple", "uuid": ""}
 
