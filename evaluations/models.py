@@ -152,8 +152,10 @@ class WorkplaceAssessorInvitation(models.Model):
     sent_at = models.DateTimeField("envoyée le")
     expires_at = models.DateTimeField("expire le")
     general_observation = models.TextField("observation générale", blank=True)
+    # Saving keeps a draft; « J'ai terminé » sends the observations to the assessor.
+    draft_saved_at = models.DateTimeField("brouillon enregistré le", null=True, blank=True)
     observations_submitted_at = models.DateTimeField(
-        "observations enregistrées le", null=True, blank=True
+        "observations transmises le", null=True, blank=True
     )
     reminder_sent_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
     revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)

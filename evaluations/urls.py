@@ -17,6 +17,11 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/rouvrir/",
+        views.observations_reopen,
+        name="observations_reopen",
+    ),
     path("<int:pk>/resultats/", views.results_save, name="results"),
     path("<int:pk>/observations/", views.details_save, name="details"),
     path("<int:pk>/outil-4/", views.guide_upload, name="guide_upload"),

@@ -143,6 +143,7 @@ def test_first_workplace_observations_email_the_assessor_once(
                 invitation=invitation,
                 observations={r.pk: text for r in rows},
                 general_observation=text,
+                send=text == "Avis complété",  # a draft first: nobody is told
             )
     subjects = [m.subject for m in mailoutbox if m.to == [dossier.assessor.user.email]]
     assert subjects == [
@@ -175,7 +176,9 @@ def test_assessor_home_groups_dossiers_by_next_step(client):
     observed, _ = invitation_create(
         assessment=dossiers[2].assessment, by=assessor.user, name="B", email="b@x.fr", function="T"
     )
-    workplace_observations_save(invitation=observed, observations={}, general_observation="ok")
+    workplace_observations_save(
+        invitation=observed, observations={}, general_observation="ok", send=True
+    )
     client.force_login(assessor.user)
     groups = client.get("/").context["groups"]
     assert [(action, [d.number for d in rows]) for _title, action, rows in groups] == [

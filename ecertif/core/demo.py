@@ -262,6 +262,7 @@ def _assess(dossier, *, complete):
             invitation=invitation,
             observations={r.pk: "Travail soigné, consignes de sécurité respectées." for r in rows},
             general_observation="Candidat impliqué et autonome.",
+            send=True,
         )
     chosen = rows if complete else rows[:2]
     evaluation_services.results_save(

@@ -92,3 +92,37 @@ function labelStackedCells(root) {
     });
   });
 }
+
+// Forms marked data-warn-unsaved: leaving the page, or saving another form of the page, with
+// edits not saved asks first (the assessment page has three forms saved separately).
+document.addEventListener("DOMContentLoaded", () => {
+  const dirty = new Set();
+  document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
+    form.addEventListener("input", () => dirty.add(form));
+    form.addEventListener("change", () => dirty.add(form));
+  });
+  let leaving = false;
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const others = Array.from(dirty).filter((form) => form !== event.target);
+      if (
+        others.length &&
+        !window.confirm(
+          "Des modifications ailleurs sur cette page ne sont pas enregistrées : elles seront perdues. Continuer ?"
+        )
+      ) {
+        event.preventDefault();
+        return;
+      }
+      leaving = true;
+    },
+    true
+  );
+  window.addEventListener("beforeunload", (event) => {
+    if (!leaving && dirty.size) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+});

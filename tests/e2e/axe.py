@@ -76,8 +76,8 @@ class AxeAuditor:
             for page in context.pages:
                 self.audit(page)
             missed = [url for url in dict.fromkeys(self.started) if url not in self.audited]
-            if missed and context.pages:
-                page = context.pages[0]
+            if missed:
+                page = context.new_page()  # a fresh tab: the others may hold dialogs
                 for url in missed:
                     page.goto(url)
                     self.audit(page)
