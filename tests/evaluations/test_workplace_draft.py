@@ -6,17 +6,15 @@ from dossiers.exceptions import DossierActionError
 from ecertif.notifications.models import Notification
 from evaluations import services
 from evaluations.guards import complete_missing
-from tests.evaluations.test_workplace import (
-    PAGE_URL,
-    dossier,  # noqa: F401 — fixtures shared with the workplace page tests
-    enter_url,
-    invitation,  # noqa: F401
-    invited,  # noqa: F401
-    post_data,
-    results_of,
-    token,  # noqa: F401
-    workplace_client,  # noqa: F401
-)
+from tests.evaluations import test_workplace as workplace_tests
+from tests.evaluations.test_workplace import PAGE_URL, enter_url, post_data, results_of
+
+# The fixtures of the workplace page's tests.
+dossier = workplace_tests.dossier
+invited = workplace_tests.invited
+invitation = workplace_tests.invitation
+token = workplace_tests.token
+workplace_client = workplace_tests.workplace_client
 
 pytestmark = pytest.mark.django_db
 MISSING_OBSERVATIONS = (
