@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -41,8 +42,31 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class JurySessionAdminForm(forms.ModelForm):
+    """A new session is planned ahead: neither its date nor its deadline in the past."""
+
+    class Meta:
+        model = JurySession
+        fields = ["date", "registration_deadline"]  # the admin passes its own list
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            today = timezone.localdate()
+            for name in ["date", "registration_deadline"]:
+                value = cleaned.get(name)
+                if value and value < today:
+                    self.add_error(
+                        name,
+                        f"Choisissez une date à partir d'aujourd'hui ({today:%d/%m/%Y}) : "
+                        "une nouvelle session ne peut pas être dans le passé.",
+                    )
+        return cleaned
+
+
 @admin.register(JurySession)
 class JurySessionAdmin(admin.ModelAdmin):
+    form = JurySessionAdminForm
     list_display = ["date", "place", "registration_deadline", "status", "president"]
     list_filter = ["status"]
     list_select_related = ["president__user"]

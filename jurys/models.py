@@ -95,9 +95,9 @@ class SessionRegistration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
     )
     registered_at = models.DateTimeField("inscrit le", auto_now_add=True)
-    ended_at = models.DateTimeField("fin de l'inscription", null=True, blank=True)
+    ended_at = models.DateTimeField("inscription terminée le", null=True, blank=True)
     end_kind = models.CharField(
-        "fin de l'inscription", max_length=10, choices=RegistrationEnd.choices, blank=True
+        "type de fin d'inscription", max_length=10, choices=RegistrationEnd.choices, blank=True
     )
     end_reason = models.CharField("motif de fin", max_length=200, blank=True)
 
