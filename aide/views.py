@@ -21,7 +21,11 @@ def guide(request, slug):
     found = guide_by_slug(slug)
     if found is None:
         raise Http404("Ce guide n'existe pas.")
-    return render(request, f"aide/guides/{found.slug}.html", {"guide": found, "guides": GUIDES})
+    steps = [
+        (step, found.image(index) if step.shot else None)
+        for index, step in enumerate(found.steps, start=1)
+    ]
+    return render(request, "aide/guide.html", {"guide": found, "steps": steps})
 
 
 @login_not_required

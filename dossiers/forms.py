@@ -114,10 +114,27 @@ class CandidateForm(forms.ModelForm):
         entry = self.cleaned_data.get("company_entry_date")
         if entry and entry > timezone.localdate():
             raise forms.ValidationError("La date d'entrée dans l'entreprise ne peut être future.")
+        # birth_date comes first in the form, so it is already cleaned (or absent if invalid).
+        birth = self.cleaned_data.get("birth_date")
+        if entry and birth and entry < _add_years(birth, MIN_AGE_AT_ENTRY):
+            raise forms.ValidationError(
+                "La date d'entrée dans l'entreprise doit suivre la date de naissance d'au moins "
+                f"{MIN_AGE_AT_ENTRY} ans (le candidat est né le {birth:%d/%m/%Y})."
+            )
         return entry
 
     def clean_birth_name(self):
         return self.cleaned_data["birth_name"].strip()
+
+
+MIN_AGE_AT_ENTRY = 14
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 class AttachmentForm(forms.Form):

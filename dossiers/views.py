@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ecertif.core.files import private_file_response
 
 from . import services
-from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, WizardStep
+from .enums import STATE_BADGES, WIZARD_STEPS, AttachmentKind, DossierState, WizardStep
 from .exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from .forms import (
     AssessorForm,
@@ -84,6 +84,7 @@ def dossier_detail(request, pk):
         {
             "dossier": dossier,
             "attachments": attachments,
+            "diploma_attached": _has_diploma(attachments),
             "history": history,
             "badge": STATE_BADGES[dossier.state],
             "can_edit": can_edit,
@@ -125,6 +126,7 @@ def _wizard_context(dossier, step):
     status = step_status(dossier) if dossier else {}
     return {
         "step": step,
+        "step_anchor": f"etape-{WIZARD_STEPS.index(step) + 1}",  # its section of the Aide guide
         "steps": [(s, status.get(s, False)) for s in WIZARD_STEPS],
         "previous": previous_step(step),
     }
@@ -255,10 +257,16 @@ def _step_assessor(request, dossier):
     return "assessor", {"form": form, "has_choices": form.fields["assessor"].queryset.exists()}
 
 
+def _has_diploma(attachments):
+    return any(a.kind == AttachmentKind.DIPLOMA for a in attachments)
+
+
 def _step_review(request, dossier):
+    attachments = _attachments(dossier)
     return "review", {
         "missing": submit_missing(dossier),
-        "attachments": _attachments(dossier),
+        "attachments": attachments,
+        "diploma_attached": _has_diploma(attachments),
     }
 
 

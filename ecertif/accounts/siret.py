@@ -52,6 +52,9 @@ def _luhn_is_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+MESSAGE_ZERO_SIREN = "Ce SIRET n'existe pas : aucun numéro SIREN n'est 000 000 000."
+
+
 def _siret_checksum_is_valid(siret: str) -> bool:
     if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_HEAD_OFFICE_SIRET:
         return sum(int(c) for c in siret) % 5 == 0
@@ -65,6 +68,9 @@ def validate_siret(value: str) -> None:
         raise ValidationError(MESSAGE_CHARACTERS, code=CODE_CHARACTERS)
     if len(siret) != SIRET_LENGTH:
         raise ValidationError(MESSAGE_LENGTH, code=CODE_LENGTH)
+    # Zeros pass the Luhn key but are no company: no SIREN is 000 000 000.
+    if siret[:SIREN_LENGTH] == "0" * SIREN_LENGTH:
+        raise ValidationError(MESSAGE_ZERO_SIREN, code=CODE_CHECKSUM)
     if not _siret_checksum_is_valid(siret):
         raise ValidationError(MESSAGE_CHECKSUM, code=CODE_CHECKSUM)
 
