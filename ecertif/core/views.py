@@ -8,6 +8,7 @@ from dossiers.selectors import dossiers_for, to_register
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
 from ecertif.core.dossier_pdf import dossier_summary
+from ecertif.core.todo import secretariat_todo
 from evaluations.models import WorkplaceAssessorInvitation
 from jurys.selectors import sessions_for
 
@@ -63,6 +64,7 @@ def home(request):
         context["pending_requests"] = pending.order_by("created_at")[:HOME_LIST_SIZE]
         context["pending_requests_count"] = pending.count()
         context["state_counts"] = _state_counts(dossiers)
+        context["todo"] = secretariat_todo()
     elif role == Role.EMPLOYER:
         context["establishment"] = request.user.membership.establishment
         context["state_counts"] = _state_counts(dossiers)
