@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import directory, views
 
 app_name = "evaluations"
 
 urlpatterns = [
+    path("annuaire/", directory.directory, name="directory"),
     path("<int:pk>/", views.assessment_detail, name="assessment"),
     path("<int:pk>/inviter/", views.invitation_create, name="invite"),
     path(

@@ -58,6 +58,19 @@ ASSESSOR_SCOPES = {
     "assessor": ("CPNE-2024-001", "Cabinet Évaluation Chimie", 0, 8),
     "assessor2": ("CPNE-2024-002", "Compétences Industrie Conseil", 8, 16),
 }
+# What the « Annuaire des évaluateurs habilités » publishes (professional data only).
+ASSESSOR_DIRECTORY = {
+    "assessor": {
+        "professional_email": "contact@evaluation-chimie.example",
+        "professional_phone": "04 72 00 00 01",
+        "departments": "69 01 38 42",
+    },
+    "assessor2": {
+        "professional_email": "evaluations@competences-industrie.example",
+        "professional_phone": "01 40 00 00 02",
+        "departments": "75 92 93 94 13",
+    },
+}
 
 
 def _user(key, **extra):
@@ -90,7 +103,11 @@ def seed_demo(*, today=None):
         users[key] = _user(key)
         assessor, _ = Assessor.objects.get_or_create(
             user=users[key],
-            defaults={"accreditation_number": number, "organisation": organisation},
+            defaults={
+                "accreditation_number": number,
+                "organisation": organisation,
+                **ASSESSOR_DIRECTORY[key],
+            },
         )
         if not assessor.accreditations.exists():
             accreditation = Accreditation.objects.create(

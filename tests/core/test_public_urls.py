@@ -25,6 +25,7 @@ PUBLIC_URL_NAMES = {
     "aide:index",
     "aide:guide",
     "aide:accessibility",
+    "evaluations:directory",
 }
 SAMPLE_VALUES = {"int": "1", "slug": "exemple", "str": "exemple", "path": "exemple", "uuid": ""}
 

@@ -22,6 +22,11 @@ PUBLIC_PAGES = [
     "/demande-de-compte/",
     "/comptes/password/reset/",
     "/accessibilite/",
+    "/aide/",
+    "/aide/creer-une-candidature/",
+    "/aide/evaluateur-metier/",
+    "/evaluations/annuaire/",
+    "/evaluations/annuaire/?region=84",
 ]
 
 
