@@ -30,6 +30,10 @@ COPY referentiel ./referentiel
 COPY dossiers ./dossiers
 COPY evaluations ./evaluations
 COPY jurys ./jurys
+COPY stats ./stats
+COPY exports ./exports
+COPY home ./home
+COPY demo ./demo
 COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures

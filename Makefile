@@ -39,10 +39,14 @@ deploy-check: install
 	ALLOWED_HOSTS=ecertif.example.org EMAIL_URL=smtp://localhost:25 \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-pytest: install
-	$(VENV)/bin/pytest
+# Both cores by default (PYTEST_WORKERS=0 runs in one process).
+PYTEST_WORKERS ?= 2
 
-test: lint migrations-check deploy-check pytest
+pytest: install
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# The deploy check runs once, inside the suite (tests/test_deploy_check.py).
+test: lint migrations-check pytest
 
 BENCH_DOSSIERS ?= 100000
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/ecertif_bench

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from ecertif.accounts.geography import DEPARTMENTS
-from ecertif.core.uploads import generated_name
+from ecertif.files.uploads import generated_name
 
 from .enums import ResultChoice
 

@@ -9,7 +9,7 @@ from dossiers.enums import STATE_BADGES
 from dossiers.exceptions import DossierActionError
 from dossiers.rules import is_assigned_assessor
 from dossiers.selectors import dossiers_for
-from ecertif.core.files import private_file_response
+from ecertif.files.downloads import private_file_response
 
 from . import services
 from .forms import AssessmentDetailsForm, GuideForm, InvitationForm, ResultsForm

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from dossiers.selectors import dossiers_for
-from ecertif.core.files import private_file_response
+from ecertif.files.downloads import private_file_response
 
 from . import documents
 from .enums import Outcome

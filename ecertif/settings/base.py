@@ -31,18 +31,21 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "import_export",
     "django_htmx",
-    "django_filters",
     "simple_history",
-    "ecertif.core",
+    # Ground floor: the project's cross-cutting apps (import no domain app).
     "ecertif.accounts",
     "ecertif.mail",
     "ecertif.notifications",
-    "ecertif.exports",
-    "ecertif.stats",
+    # Domain apps, each importing only those above it in this list.
     "referentiel",
     "dossiers",
     "evaluations",
     "jurys",
+    # Top floor: cross-app pages and tools (import downwards only).
+    "stats",
+    "exports",
+    "home",
+    "demo",
     "aide",
 ]
 
@@ -61,8 +64,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "ecertif.core.middleware.RoleMiddleware",
-    "ecertif.core.middleware.RequireMFAMiddleware",
+    "home.middleware.RoleMiddleware",
+    "home.middleware.RequireMFAMiddleware",
 ]
 
 ROOT_URLCONF = "ecertif.urls"
@@ -79,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ecertif.core.context_processors.role",
+                "home.context_processors.role",
                 "ecertif.notifications.context_processors.notifications",
             ],
             "builtins": ["rules.templatetags.rules"],

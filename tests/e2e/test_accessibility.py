@@ -4,10 +4,10 @@ desktop screen, and no horizontal scrolling of the page on a 360 px phone."""
 import pytest
 from playwright.sync_api import expect
 
+from demo.demo import DEMO_PASSWORD
 from dossiers.enums import DossierState, WizardStep
 from dossiers.models import Dossier
 from ecertif.accounts.models import AccountRequest
-from ecertif.core.demo import DEMO_PASSWORD
 from evaluations import services as evaluation_services
 from jurys.models import JurySession
 from referentiel.models import Certification

@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 
 from aide.guides import GUIDES
+from demo.demo import DEMO_PASSWORD
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
-from ecertif.core.demo import DEMO_PASSWORD
 from tests.e2e.test_login import log_in
 
 pytestmark = pytest.mark.e2e

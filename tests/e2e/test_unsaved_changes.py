@@ -4,9 +4,9 @@ another holds unsaved edits asks first, and cancelling keeps the text."""
 import pytest
 from playwright.sync_api import expect
 
+from demo.demo import DEMO_PASSWORD
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
-from ecertif.core.demo import DEMO_PASSWORD
 from tests.e2e.test_login import log_in
 
 pytestmark = pytest.mark.e2e
