@@ -8,9 +8,11 @@ def step_status(dossier):
     candidate = dossier.candidate
     has_diploma = any(a.kind == AttachmentKind.DIPLOMA for a in dossier.attachments.all())
     assessor_done = dossier.assessor_confirmed_at is not None
-    # The optional steps count as done once the employer went past them (a provider chosen or
-    # the assessor confirmed), never merely because the candidate step was saved.
-    provider_done = candidate is not None and (dossier.provider_id is not None or assessor_done)
+    # The optional steps count as done once the employer went past them (a provider or an
+    # assessor chosen, as in a duplicate), never merely because the candidate step was saved.
+    provider_done = candidate is not None and (
+        dossier.provider_id is not None or dossier.assessor_id is not None
+    )
     diplomas_done = candidate is not None and (
         has_diploma if candidate.declares_diploma else (has_diploma or provider_done)
     )

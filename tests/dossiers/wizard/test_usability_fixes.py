@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.enums import AttachmentKind, WizardStep
-from ecertif.accounts.siret import validate_siret
+from ecertif.accounts.siret import MESSAGE_CHECKSUM, validate_siret
 from tests.dossiers.wizard.helpers import CANDIDATE, _pdf_bytes, _step, _text
 
 pytestmark = pytest.mark.django_db
@@ -79,4 +79,4 @@ def test_each_wizard_step_links_to_its_guide_section(employer_client, draft):
 def test_siret_of_zeros_refused(siret):
     with pytest.raises(ValidationError) as error:
         validate_siret(siret)
-    assert error.value.messages == ["Ce SIRET n'existe pas : aucun numéro SIREN n'est 000 000 000."]
+    assert error.value.messages == [MESSAGE_CHECKSUM]
