@@ -122,7 +122,9 @@ def seed_demo(*, today=None):
     ]:
         users[key] = _user(key)
         JuryMember.objects.get_or_create(
-            user=users[key], defaults={"college": college, "organisation": organisation}
+            user=users[key],
+            # Nadia Roux is « vice-présidente » (titles agree, issue #12).
+            defaults={"college": college, "organisation": organisation, "feminine": key == "jury2"},
         )
     fresh = not Dossier.objects.exists()
     _seed_dossiers(users, certifications)

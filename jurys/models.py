@@ -15,6 +15,12 @@ class JuryMember(models.Model):
         verbose_name="utilisateur",
     )
     college = models.CharField("collège", max_length=10, choices=College.choices)
+    # Titles agree with it: « présidente », « vice-présidente » (documents and pages).
+    feminine = models.BooleanField(
+        "titre au féminin",
+        default=False,
+        help_text="Cochez pour « Présidente » / « Vice-présidente » sur les pages et documents.",
+    )
     organisation = models.CharField(
         "organisation", max_length=200, help_text="Par exemple France Chimie, FCE-CFDT."
     )
@@ -27,6 +33,14 @@ class JuryMember(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.email} ({self.get_college_display()})"
+
+    @property
+    def president_title(self):
+        return "présidente" if self.feminine else "président"
+
+    @property
+    def vice_president_title(self):
+        return "vice-présidente" if self.feminine else "vice-président"
 
 
 class JurySession(models.Model):
