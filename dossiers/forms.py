@@ -5,6 +5,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from ecertif.accounts.siret import SiretFormField
+from ecertif.files.uploads import MAX_UPLOAD_SIZE
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
 from .enums import AttachmentKind, Civility, DossierState
@@ -154,7 +155,10 @@ class AttachmentForm(forms.Form):
             "empty": "Le fichier est vide.",
             "invalid": "Aucun fichier n'a été reçu : réessayez.",
         },
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(
+            # data-max-bytes: the browser refuses a file too large before sending it.
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png", "data-max-bytes": MAX_UPLOAD_SIZE}
+        ),
     )
 
 

@@ -126,3 +126,31 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// File inputs with data-max-bytes: a file too large is refused here, before a long upload that
+// the server would refuse anyway. The message is the field's own validity message.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    input.addEventListener("change", () => {
+      const limit = Number(input.dataset.maxBytes);
+      const file = input.files[0];
+      if (file && file.size > limit) {
+        const megabytes = (size) => (size / (1024 * 1024)).toLocaleString("fr-FR", {maximumFractionDigits: 1});
+        input.setCustomValidity(
+          `Ce fichier pèse ${megabytes(file.size)} Mo : la limite est de ${megabytes(limit)} Mo. Choisissez un fichier plus léger.`
+        );
+      } else {
+        input.setCustomValidity("");
+      }
+      input.reportValidity();
+    });
+    // The forms are novalidate (server-side French errors): block the send here.
+    input.form?.addEventListener("submit", (event) => {
+      if (input.validity.customError) {
+        event.preventDefault();
+        input.reportValidity();
+        input.focus();
+      }
+    });
+  });
+});
