@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import rules
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -74,10 +75,39 @@ def dossier_list(request):
     )
 
 
+def _timeline(dossier):
+    """The state changes, with the jury registrations and their ends between them (#12)."""
+    events = list(dossier.transitions.select_related("actor"))
+    # jurys sits above dossiers: looked up by name, as the selectors do.
+    registration = apps.get_model("jurys", "SessionRegistration")
+    for row in registration.objects.filter(dossier=dossier).select_related(
+        "session", "registered_by"
+    ):
+        session = f"jury du {row.session.date:%d/%m/%Y}"
+        events.append(
+            {
+                "at": row.registered_at,
+                "transition_label": f"Inscription au {session}",
+                "actor": row.registered_by,
+            }
+        )
+        if row.ended_at:
+            events.append(
+                {
+                    "at": row.ended_at,
+                    "transition_label": (
+                        f"Fin de l'inscription au {session} : {row.get_end_kind_display()}"
+                    ),
+                    "reason": row.end_reason,
+                }
+            )
+    return sorted(events, key=lambda event: event["at"] if isinstance(event, dict) else event.at)
+
+
 def dossier_detail(request, pk):
     dossier = _get_dossier(request, pk)
     attachments = list(dossier.attachments.select_related("uploaded_by"))
-    history = list(dossier.transitions.select_related("actor"))
+    history = _timeline(dossier)
     can_edit = rules.has_perm("dossiers.change_dossier", request.user, dossier)
     return render(
         request,
