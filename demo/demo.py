@@ -1,11 +1,15 @@
 """Demo data (SPEC §12): idempotent, every account shares the documented demo password."""
 
+import contextlib
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.management import CommandError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from pypdf import PdfWriter
 
@@ -14,6 +18,8 @@ from dossiers.enums import Civility, DiplomaLevel, Transition
 from dossiers.models import Candidate, Dossier, DossierTransition, TrainingProvider
 from ecertif.accounts.groups import ensure_secretariat_group
 from ecertif.accounts.models import EmployerMembership, Establishment
+from ecertif.mail.enums import EmailStatus
+from ecertif.mail.models import OutboxEmail
 from evaluations import services as evaluation_services
 from evaluations.enums import ResultChoice
 from evaluations.models import Accreditation, Assessor
@@ -84,8 +90,51 @@ def _user(key, **extra):
     return user
 
 
+ALLOW_PRODUCTION_HELP = (
+    "Autorise la commande sans DEBUG. DANGER : crée des comptes dont le mot de passe est public "
+    "(dont un superutilisateur). Jamais sur un site réel."
+)
+
+
+def ensure_demo_allowed(*, command, allow_production):
+    """Demo accounts share a published password: never on a production site by accident."""
+    if settings.DEBUG or allow_production:
+        return
+    raise CommandError(
+        f"{command} refuse de s'exécuter sans DEBUG : ses comptes de démonstration ont un mot de "
+        "passe public (dont un superutilisateur). Sur un site réel, créez le premier compte du "
+        "secrétariat avec « manage.py createsuperuser ». Pour une copie de test seulement : "
+        "--allow-production."
+    )
+
+
+@contextlib.contextmanager
+def demo_emails_never_sent():
+    """The outbox rows the demo creates are marked « non envoyé » before they can be sent."""
+    email_ids = []
+
+    def collect(sender, instance, created, **kwargs):
+        if created:
+            email_ids.append(instance.pk)
+
+    post_save.connect(collect, sender=OutboxEmail, weak=False, dispatch_uid="demo_emails")
+    try:
+        yield
+    finally:
+        post_save.disconnect(sender=OutboxEmail, dispatch_uid="demo_emails")
+    # Same transaction as the seed: the tasks queued on commit find nothing pending.
+    OutboxEmail.objects.filter(pk__in=email_ids).update(
+        status=EmailStatus.SUPPRESSED, last_error="Données de démonstration : jamais envoyé."
+    )
+
+
 @transaction.atomic
 def seed_demo(*, today=None):
+    with demo_emails_never_sent():
+        return _seed_demo(today=today)
+
+
+def _seed_demo(*, today):
     today = today or datetime.date.today()
     users = {"secretariat": _user("secretariat", is_staff=True, is_superuser=True)}
     users["secretariat"].groups.add(ensure_secretariat_group())

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ecertif import health
 from exports import views as export_views
 from home import views as home_views
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("evaluation-metier/", include("evaluations.workplace.urls")),
     path("", include("aide.urls")),
     path("admin/", admin.site.urls),
+    path("sante/", health.health, name="health"),
 ]
 
 if settings.DEBUG:

@@ -27,10 +27,8 @@ STATUS_BADGES = {
     ExportStatus.FAILED: "danger",
 }
 
-# How long a finished file stays downloadable before the periodic task deletes it.
+# How long a finished file stays downloadable by default (setting EXPORT_RETENTION_DAYS).
 EXPORT_RETENTION = datetime.timedelta(days=7)
-# A job still « running » this long after it started lost its worker: it is marked failed.
-STALE_AFTER = datetime.timedelta(hours=2)
 # The progress shown on the job page is written to the database every this many rows.
 PROGRESS_EVERY = 500
 # Rows fetched from the database per round trip by the dossier export.

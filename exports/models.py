@@ -5,11 +5,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .enums import ACTIVE_STATUSES, EXPORT_RETENTION, ExportKind, ExportStatus
+from .enums import ACTIVE_STATUSES, ExportKind, ExportStatus
+from .timing import export_retention
 
 
 def default_expiry():
-    return timezone.now() + EXPORT_RETENTION
+    return timezone.now() + export_retention()
 
 
 def export_file_name(instance, filename):
@@ -44,6 +45,11 @@ class ExportJob(models.Model):
     row_count = models.PositiveIntegerField("nombre de lignes", null=True, blank=True)
     file = models.FileField("fichier", upload_to=export_file_name, max_length=200, blank=True)
     error = models.TextField("erreur", blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        "tentatives",
+        default=0,
+        help_text="Nombre de fois qu'un worker a commencé l'écriture (plus d'une après un arrêt).",
+    )
     created_at = models.DateTimeField("demandé le", default=timezone.now)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)

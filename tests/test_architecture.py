@@ -12,9 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first: a unit may import the units before it, never those after it.
 FLOORS = [
     # Ground floor: the project's cross-cutting pieces, no domain knowledge.
+    "ecertif.proxy",
+    "ecertif.ratelimit",
+    "ecertif.logs",
     "ecertif.files",
     "ecertif.sequences",
     "ecertif.tables",
+    "ecertif.health",
     "ecertif.mail",
     "ecertif.notifications",
     "ecertif.accounts",

@@ -14,6 +14,9 @@ def test_check_deploy_clean_on_production_settings():
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "ecertif.example.org",
         "EMAIL_URL": "smtp://localhost:25",
+        "DATABASE_URL": "postgres://ecertif@localhost:5432/ecertif",
+        "REDIS_URL": "redis://localhost:6379/0",
+        "SITE_URL": "https://ecertif.example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -35,6 +38,9 @@ def test_collectstatic_with_production_storage(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "ecertif.example.org",
         "EMAIL_URL": "smtp://localhost:25",
+        "DATABASE_URL": "postgres://ecertif@localhost:5432/ecertif",
+        "REDIS_URL": "redis://localhost:6379/0",
+        "SITE_URL": "https://ecertif.example.org",
     }
     result = subprocess.run(
         [

@@ -137,7 +137,9 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[e-Certif] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("LOGIN_RATE_LIMIT", default="5/15m/ip,5/15m/key"),
+    # Failed logins: per client address, and per account *and* address (the adapter adds the
+    # address to allauth's key) so that nobody can lock an owner out from elsewhere.
+    "login_failed": env("LOGIN_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -196,7 +198,6 @@ def mailers_from_url(url):
 
 
 MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
-EMAIL_MAX_ATTEMPTS = 5
 
 # RGPD: candidates are anonymised this many years after their last dossier ended.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
@@ -236,15 +237,117 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_FORMATS = None
 
+# --- Behind the reverse proxy, and the logs (issue #9) -------------------------------------
+# Number of reverse proxies we run in front of gunicorn (1: the nginx of docker-compose.yml;
+# 2: nginx behind a load balancer; 0: no proxy). The client address is read from
+# X-Forwarded-For that many hops from the right, by ecertif.proxy.client_ip for every rate limit
+# and by the access log (gunicorn reads the same variable).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# One format for web and workers: JSON lines with a UTC timestamp, secrets masked
+# (ecertif/logs.py; gunicorn.conf.py uses the same formatter for its access log).
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every rendering step at INFO.
+    "filters": {"mask_secrets": {"()": "ecertif.logs.MaskSecretsFilter"}},
+    "formatters": {"json": {"()": "ecertif.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["mask_secrets"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers would print request lines (and their paths) unformatted.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+# --- end of issue #9 block ----------------------------------------------------------------
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# ---------------------------------------------------------------------------------------------
+# Operations (issue #9, items 4-6): object storage, Celery queues and limits, housekeeping.
+# Documented in docs/exploitation.md.
+# ---------------------------------------------------------------------------------------------
+from kombu import Queue  # noqa: E402
+
+
+# Media on S3-compatible object storage (AWS, MinIO, Scaleway, OVH…) when a bucket is named,
+# on the local disk (MEDIA_ROOT) otherwise. Objects are private: no ACL, no public URL; the
+# application streams them after its permission check.
+def default_storage_from_env():
+    """STORAGES["default"]: S3-compatible object storage when S3_BUCKET is set, else the disk."""
+    bucket = env("S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty values fall back to boto3's defaults (credentials chain, AWS endpoint).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "location": env("S3_PREFIX", default=""),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            # Private objects: no ACL sent (the bucket's private default applies).
+            "default_acl": None,
+            "querystring_auth": True,
+            # A signed URL, if one is ever produced, is useless after a minute.
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES["default"] = default_storage_from_env()
+# The health endpoint answers plain HTTP too (container healthchecks, behind the proxy).
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# Where the export worker writes its files before uploading them to object storage.
+EXPORT_TEMP_DIR = env("EXPORT_TEMP_DIR", default="")
+
+# Celery queues: « default » (reminders, housekeeping), « email », « documents » (exports).
+# A worker started without -Q consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("email"), Queue("documents")]
+CELERY_TASK_ROUTES = {
+    "mail.*": {"queue": "email"},
+    "exports.run": {"queue": "documents"},
+}
+# A task is acknowledged once done: a worker that dies hands it back to the broker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Hard/soft time limits (seconds): every task has one; exports have their own below.
+CELERY_TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=540)
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=1800)
+EXPORT_SOFT_TIME_LIMIT = env.int("EXPORT_SOFT_TIME_LIMIT", default=1740)
+# An export interrupted this many times (worker killed each time) is marked failed.
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+# An unacknowledged task goes back to the queue after this long: more than any time limit.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+
+# Emails: retried with exponential backoff (1, 2, 4… minutes, at most EMAIL_RETRY_MAX_DELAY)
+# for EMAIL_RETRY_FOR_HOURS, then marked failed and the secretariat is alerted.
+EMAIL_RETRY_FOR_HOURS = env.int("EMAIL_RETRY_FOR_HOURS", default=24)
+EMAIL_RETRY_MAX_DELAY_MINUTES = env.int("EMAIL_RETRY_MAX_DELAY_MINUTES", default=60)
+
+# Housekeeping (beat, see ecertif/celery.py).
+# Sent emails lose their bodies (text and HTML) after this many days.
+EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=30)
+# Finished export files stay downloadable this many days.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# The retention purge (purge_personal_data) runs every night when on.
+RETENTION_PURGE_ENABLED = env.bool("RETENTION_PURGE_ENABLED", default=True)

@@ -239,16 +239,3 @@ def test_admin_refuse_action_asks_reason_then_refuses(
     assert request.status == AccountRequestStatus.REFUSED
     assert request.refusal_reason == "Établissement hors champ."
     assert len(mailoutbox) == 1
-
-
-@pytest.mark.django_db
-def test_account_request_rate_limited_per_address(client):
-    for index in range(5):
-        client.post(URL, {**VALID, "siret": "", "company_name": f"E{index}"})
-    response = client.post(URL, VALID)
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "Trop de demandes envoyées depuis votre connexion : réessayez dans une heure ou "
-        "écrivez au secrétariat des CQP (opic@uic.fr)."
-    ]
-    assert AccountRequest.objects.count() == 0

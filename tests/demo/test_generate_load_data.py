@@ -4,6 +4,12 @@ from django.core.management import CommandError, call_command
 from dossiers.models import Dossier, DossierTransition
 
 
+@pytest.fixture(autouse=True)
+def _debug(settings):
+    # The demo commands refuse to run without DEBUG (tests/deploy/test_demo_guards.py).
+    settings.DEBUG = True
+
+
 @pytest.mark.django_db
 def test_generate_load_data_creates_dossiers_with_history(capsys):
     call_command("generate_load_data", dossiers=30, per_establishment=10)

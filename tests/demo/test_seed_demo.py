@@ -29,6 +29,12 @@ MODELS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _debug(settings):
+    # The demo commands refuse to run without DEBUG (tests/deploy/test_demo_guards.py).
+    settings.DEBUG = True
+
+
 def _counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from demo.demo import DEMO_PASSWORD, seed_demo
+from demo.demo import ALLOW_PRODUCTION_HELP, DEMO_PASSWORD, ensure_demo_allowed, seed_demo
 from dossiers.enums import Civility, DiplomaLevel, DossierState, Transition
 from dossiers.models import Candidate, Dossier, DossierNumberSequence, DossierTransition
 from ecertif.accounts.models import EmployerMembership, Establishment
@@ -54,8 +54,10 @@ class Command(BaseCommand):
         parser.add_argument("--dossiers", type=int, required=True)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--per-establishment", type=int, default=400)
+        parser.add_argument("--allow-production", action="store_true", help=ALLOW_PRODUCTION_HELP)
 
-    def handle(self, *args, dossiers, seed, per_establishment, **options):
+    def handle(self, *args, dossiers, seed, per_establishment, allow_production, **options):
+        ensure_demo_allowed(command="generate_load_data", allow_production=allow_production)
         if dossiers <= 0:
             raise CommandError("--dossiers doit être un entier positif.")
         rng = random.Random(seed)

@@ -2,7 +2,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from demo.demo import ACCOUNTS, DEMO_PASSWORD, seed_demo
+from demo.demo import (
+    ACCOUNTS,
+    ALLOW_PRODUCTION_HELP,
+    DEMO_PASSWORD,
+    ensure_demo_allowed,
+    seed_demo,
+)
 from referentiel.models import Certification
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -20,7 +26,11 @@ ROLE_LABELS = {
 class Command(BaseCommand):
     help = "Crée (ou complète) les données de démonstration. Sans effet si elles existent déjà."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true", help=ALLOW_PRODUCTION_HELP)
+
+    def handle(self, *args, allow_production, **options):
+        ensure_demo_allowed(command="seed_demo", allow_production=allow_production)
         if not Certification.objects.exists():
             call_command("loaddata", "referentiel", verbosity=0)
         # The demo's own emails (submissions, decisions…) are sent to memory, not printed.
