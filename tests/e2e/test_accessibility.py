@@ -137,6 +137,12 @@ def _visit(browser, live_server, email, paths, viewport, screenshots_dir, name):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         browser.auditor.audit(page)
+        if viewport == DESKTOP and "/etape/" in path:
+            # The seven step tabs stay on one line at 1 366 px (they wrapped, issue #12).
+            tops = page.locator(".wizard-steps > li").evaluate_all(
+                "items => items.map((item) => item.offsetTop)"
+            )
+            assert len(set(tops)) == 1, path
         if viewport == PHONE:
             width = _page_width(page)
             if width > PHONE["width"]:
