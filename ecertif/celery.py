@@ -38,6 +38,10 @@ app.conf.beat_schedule = {
         "task": "exports.purge_expired",
         "schedule": crontab(hour=3, minute=0),
     },
+    "certificates-reporting-reminder": {
+        "task": "certificates.send_reporting_reminder",
+        "schedule": crontab(day_of_month=1, hour=8, minute=15),
+    },
     # Emails whose next attempt is due (backoff), and pending ones whose task was lost.
     "mail-retry-pending": {
         "task": "mail.retry_pending",

@@ -7,6 +7,8 @@ class ExportKind(models.TextChoices):
     DOSSIERS = "dossiers", "Liste des dossiers"
     SESSION = "session", "Résultats d'une session"
     STATISTICS = "statistics", "Tableau statistique"
+    CERTIFICATES = "certificates", "Registre des certificats"
+    ACCROCHAGE = "accrochage", "Déclaration à la Caisse des Dépôts (XML)"
 
 
 class ExportStatus(models.TextChoices):
@@ -35,5 +37,14 @@ PROGRESS_EVERY = 500
 CHUNK_SIZE = 2000
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Files other than Excel: (extension, content type) per kind.
+FILE_TYPES = {ExportKind.ACCROCHAGE: ("xml", "application/xml")}
+
+
+def file_type(kind):
+    """(extension, content type) of the files of an export kind."""
+    return FILE_TYPES.get(kind, ("xlsx", XLSX_CONTENT_TYPE))
+
+
 # The statistics filters passed through, as the statistics screen names them.
 STATISTICS_FILTERS = ("year", "certification", "sector", "region")

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .enums import ACTIVE_STATUSES, ExportKind, ExportStatus
+from .enums import ACTIVE_STATUSES, ExportKind, ExportStatus, file_type
 from .timing import export_retention
 
 
@@ -16,7 +16,8 @@ def default_expiry():
 def export_file_name(instance, filename):
     """Private path "exports/YYYY/MM/<uuid4 hex>.xlsx": never served by URL, never guessable."""
     today = timezone.localdate()
-    return f"exports/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.xlsx"
+    extension, _content_type = file_type(instance.kind)
+    return f"exports/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class ExportJob(models.Model):
@@ -94,6 +95,13 @@ class ExportJob(models.Model):
             ExportKind.DOSSIERS: "liste-des-dossiers",
             ExportKind.SESSION: "resultats-session",
             ExportKind.STATISTICS: "statistiques",
+            ExportKind.CERTIFICATES: "registre-des-certificats",
+            ExportKind.ACCROCHAGE: "declaration-caisse-des-depots",
         }
         day = timezone.localtime(self.created_at).date()
-        return f"export-{slugs.get(self.kind, 'ecertif')}-{day:%Y-%m-%d}-{self.pk}.xlsx"
+        extension, _content_type = file_type(self.kind)
+        return f"export-{slugs.get(self.kind, 'ecertif')}-{day:%Y-%m-%d}-{self.pk}.{extension}"
+
+    @property
+    def content_type(self):
+        return file_type(self.kind)[1]

@@ -26,6 +26,7 @@ PUBLIC_URL_NAMES = {
     "aide:guide",
     "aide:accessibility",
     "evaluations:directory",
+    "verify_document",
     "health",
 }
 SAMPLE_VALUES = {"int": "1", "slug": "exemple", "str": "exemple", "path": "exemple", "uuid": ""}

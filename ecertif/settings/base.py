@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dossiers",
     "evaluations",
     "jurys",
+    "certificates",
     # Top floor: cross-app pages and tools (import downwards only).
     "stats",
     "exports",
@@ -198,6 +199,18 @@ def mailers_from_url(url):
 
 
 MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
+
+# PAdES signature of parchemins and attestations: PEM key and certificate (README).
+DOCUMENT_SIGNING_KEY = env("DOCUMENT_SIGNING_KEY", default="")
+DOCUMENT_SIGNING_CERTIFICATE = env("DOCUMENT_SIGNING_CERTIFICATE", default="")
+DOCUMENT_SIGNING_KEY_PASSPHRASE = env("DOCUMENT_SIGNING_KEY_PASSPHRASE", default="")
+# Demo only: create a self-signed pair at the paths above when they do not exist yet.
+DOCUMENT_SIGNING_DEMO = False
+
+# Caisse des Dépôts (« accrochage certificateurs »): identifiers sent by the CDC once the
+# branch is registered as certifier (README).
+ACCROCHAGE_ID_CLIENT = env("ACCROCHAGE_ID_CLIENT", default="")
+ACCROCHAGE_ID_CONTRAT = env("ACCROCHAGE_ID_CONTRAT", default="")
 
 # RGPD: candidates are anonymised this many years after their last dossier ended.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)

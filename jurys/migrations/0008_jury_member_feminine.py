@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("jurys", "0004_distinct_registration_end_titles"),
+        ("jurys", "0007_distinct_registration_end_titles"),
     ]
 
     operations = [
