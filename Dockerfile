@@ -37,6 +37,7 @@ COPY stats ./stats
 COPY exports ./exports
 COPY home ./home
 COPY demo ./demo
+COPY aide ./aide
 COPY templates ./templates
 COPY static ./static
 COPY fixtures ./fixtures

@@ -64,6 +64,19 @@ ASSESSOR_SCOPES = {
     "assessor": ("CPNE-2024-001", "Cabinet Évaluation Chimie", 0, 8),
     "assessor2": ("CPNE-2024-002", "Compétences Industrie Conseil", 8, 16),
 }
+# What the « Annuaire des évaluateurs habilités » publishes (professional data only).
+ASSESSOR_DIRECTORY = {
+    "assessor": {
+        "professional_email": "contact@evaluation-chimie.example",
+        "professional_phone": "04 72 00 00 01",
+        "departments": "69 01 38 42",
+    },
+    "assessor2": {
+        "professional_email": "evaluations@competences-industrie.example",
+        "professional_phone": "01 40 00 00 02",
+        "departments": "75 92 93 94 13",
+    },
+}
 
 
 def _user(key, **extra):
@@ -139,7 +152,11 @@ def _seed_demo(*, today):
         users[key] = _user(key)
         assessor, _ = Assessor.objects.get_or_create(
             user=users[key],
-            defaults={"accreditation_number": number, "organisation": organisation},
+            defaults={
+                "accreditation_number": number,
+                "organisation": organisation,
+                **ASSESSOR_DIRECTORY[key],
+            },
         )
         if not assessor.accreditations.exists():
             accreditation = Accreditation.objects.create(
@@ -154,7 +171,9 @@ def _seed_demo(*, today):
     ]:
         users[key] = _user(key)
         JuryMember.objects.get_or_create(
-            user=users[key], defaults={"college": college, "organisation": organisation}
+            user=users[key],
+            # Nadia Roux is « vice-présidente » (titles agree, issue #12).
+            defaults={"college": college, "organisation": organisation, "feminine": key == "jury2"},
         )
     fresh = not Dossier.objects.exists()
     _seed_dossiers(users, certifications)
@@ -328,6 +347,7 @@ def _assess(dossier, *, complete):
             invitation=invitation,
             observations={r.pk: "Travail soigné, consignes de sécurité respectées." for r in rows},
             general_observation="Candidat impliqué et autonome.",
+            send=True,
         )
     chosen = rows if complete else rows[:2]
     evaluation_services.results_save(

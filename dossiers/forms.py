@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ecertif.accounts.siret import SiretFormField
+from ecertif.files.uploads import MAX_UPLOAD_SIZE
 from referentiel import communes
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
@@ -139,6 +140,13 @@ class CandidateForm(forms.ModelForm):
         entry = self.cleaned_data.get("company_entry_date")
         if entry and entry > timezone.localdate():
             raise forms.ValidationError("La date d'entrée dans l'entreprise ne peut être future.")
+        # birth_date comes first in the form, so it is already cleaned (or absent if invalid).
+        birth = self.cleaned_data.get("birth_date")
+        if entry and birth and entry < _add_years(birth, MIN_AGE_AT_ENTRY):
+            raise forms.ValidationError(
+                "La date d'entrée dans l'entreprise doit suivre la date de naissance d'au moins "
+                f"{MIN_AGE_AT_ENTRY} ans (le candidat est né le {birth:%d/%m/%Y})."
+            )
         return entry
 
     def clean_birth_name(self):
@@ -174,6 +182,16 @@ class CandidateForm(forms.ModelForm):
         return cleaned
 
 
+MIN_AGE_AT_ENTRY = 14
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(
         label="Type de pièce", choices=AttachmentKind.choices, initial=AttachmentKind.DIPLOMA
@@ -191,7 +209,10 @@ class AttachmentForm(forms.Form):
             "empty": "Le fichier est vide.",
             "invalid": "Aucun fichier n'a été reçu : réessayez.",
         },
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(
+            # data-max-bytes: the browser refuses a file too large before sending it.
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png", "data-max-bytes": MAX_UPLOAD_SIZE}
+        ),
     )
 
 

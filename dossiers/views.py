@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import rules
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -12,7 +13,7 @@ from ecertif.accounts.enums import Role
 from ecertif.files.downloads import private_file_response
 
 from . import services, workflow
-from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, Transition, WizardStep
+from .enums import STATE_BADGES, WIZARD_STEPS, AttachmentKind, DossierState, Transition, WizardStep
 from .exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from .forms import (
     AssessorForm,
@@ -106,10 +107,39 @@ def with_row_urls(rows):
     return rows
 
 
+def _timeline(dossier):
+    """The state changes, with the jury registrations and their ends between them (#12)."""
+    events = list(dossier.transitions.select_related("actor"))
+    # jurys sits above dossiers: looked up by name, as the selectors do.
+    registration = apps.get_model("jurys", "SessionRegistration")
+    for row in registration.objects.filter(dossier=dossier).select_related(
+        "session", "registered_by"
+    ):
+        session = f"jury du {row.session.date:%d/%m/%Y}"
+        events.append(
+            {
+                "at": row.registered_at,
+                "transition_label": f"Inscription au {session}",
+                "actor": row.registered_by,
+            }
+        )
+        if row.ended_at:
+            events.append(
+                {
+                    "at": row.ended_at,
+                    "transition_label": (
+                        f"Fin de l'inscription au {session} : {row.get_end_kind_display()}"
+                    ),
+                    "reason": row.end_reason,
+                }
+            )
+    return sorted(events, key=lambda event: event["at"] if isinstance(event, dict) else event.at)
+
+
 def dossier_detail(request, pk):
     dossier = _get_dossier(request, pk)
     attachments = list(dossier.attachments.select_related("uploaded_by"))
-    history = list(dossier.transitions.select_related("actor"))
+    history = _timeline(dossier)
     can_edit = rules.has_perm("dossiers.change_dossier", request.user, dossier)
     return render(
         request,
@@ -117,6 +147,7 @@ def dossier_detail(request, pk):
         {
             "dossier": dossier,
             "attachments": attachments,
+            "diploma_attached": _has_diploma(attachments),
             "history": history,
             "badge": STATE_BADGES[dossier.state],
             "can_edit": can_edit,
@@ -163,6 +194,7 @@ def _wizard_context(dossier, step):
     status = step_status(dossier) if dossier else {}
     return {
         "step": step,
+        "step_anchor": f"etape-{WIZARD_STEPS.index(step) + 1}",  # its section of the Aide guide
         "steps": [(s, status.get(s, False)) for s in WIZARD_STEPS],
         "previous": previous_step(step),
     }
@@ -293,10 +325,16 @@ def _step_assessor(request, dossier):
     return "assessor", {"form": form, "has_choices": form.fields["assessor"].queryset.exists()}
 
 
+def _has_diploma(attachments):
+    return any(a.kind == AttachmentKind.DIPLOMA for a in attachments)
+
+
 def _step_review(request, dossier):
+    attachments = _attachments(dossier)
     return "review", {
         "missing": submit_missing(dossier),
-        "attachments": _attachments(dossier),
+        "attachments": attachments,
+        "diploma_attached": _has_diploma(attachments),
     }
 
 

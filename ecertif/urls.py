@@ -30,6 +30,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("statistiques/", include("stats.urls")),
     path("evaluation-metier/", include("evaluations.workplace.urls")),
+    path("", include("aide.urls")),
     path("admin/", admin.site.urls),
     path("sante/", health.health, name="health"),
 ]

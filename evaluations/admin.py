@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -14,7 +16,8 @@ from .models import (
 class AccreditationInline(admin.TabularInline):
     model = Accreditation
     extra = 0
-    filter_horizontal = ["certifications"]
+    # Labelled checkboxes: the admin's filter_horizontal widget has no accessible name.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(Assessor)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from ecertif.files.uploads import MAX_UPLOAD_SIZE
+
 from .enums import ResultChoice
 
 REQUIRED = "Ce champ est obligatoire."
@@ -112,5 +114,8 @@ class GuideForm(forms.Form):
     file = forms.FileField(
         label="Outil n°4 scanné (PDF, JPEG ou PNG, 10 Mo au plus)",
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(
+            # data-max-bytes: the browser refuses a file too large before sending it.
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png", "data-max-bytes": MAX_UPLOAD_SIZE}
+        ),
     )

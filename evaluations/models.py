@@ -1,10 +1,21 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from ecertif.accounts.geography import DEPARTMENTS
 from ecertif.files.uploads import generated_name
 
 from .enums import ResultChoice
+
+
+def validate_departments(value):
+    unknown = [code for code in value.split() if code not in DEPARTMENTS]
+    if unknown:
+        raise ValidationError(
+            f"Département(s) inconnu(s) : {', '.join(unknown)}. Utilisez les codes INSEE "
+            "(« 01 », « 2A », « 974 »…) séparés par des espaces."
+        )
 
 
 class Assessor(models.Model):
@@ -18,6 +29,21 @@ class Assessor(models.Model):
     )
     accreditation_number = models.CharField("numéro d'habilitation", max_length=30, unique=True)
     organisation = models.CharField("organisme", max_length=200, blank=True)
+    # Published in the public « Annuaire des évaluateurs habilités »: professional data only.
+    professional_email = models.EmailField("adresse électronique professionnelle", blank=True)
+    professional_phone = models.CharField("téléphone professionnel", max_length=30, blank=True)
+    departments = models.CharField(
+        "départements d'intervention",
+        max_length=500,
+        blank=True,
+        help_text="Codes des départements séparés par des espaces, par exemple « 69 01 42 ».",
+        validators=[validate_departments],
+    )
+    listed_in_directory = models.BooleanField(
+        "publié dans l'annuaire",
+        default=True,
+        help_text="Nom, organisme, coordonnées professionnelles, habilitations et départements.",
+    )
 
     class Meta:
         verbose_name = "évaluateur habilité"
@@ -26,6 +52,10 @@ class Assessor(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.email} ({self.accreditation_number})"
+
+    @property
+    def department_codes(self):
+        return self.departments.split()
 
 
 class Accreditation(models.Model):
@@ -152,8 +182,10 @@ class WorkplaceAssessorInvitation(models.Model):
     sent_at = models.DateTimeField("envoyée le")
     expires_at = models.DateTimeField("expire le")
     general_observation = models.TextField("observation générale", blank=True)
+    # Saving keeps a draft; « J'ai terminé » sends the observations to the assessor.
+    draft_saved_at = models.DateTimeField("brouillon enregistré le", null=True, blank=True)
     observations_submitted_at = models.DateTimeField(
-        "observations enregistrées le", null=True, blank=True
+        "observations transmises le", null=True, blank=True
     )
     reminder_sent_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
     revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)

@@ -16,7 +16,7 @@ from dossiers.exceptions import NOT_ALLOWED, DossierActionError
 from dossiers.models import Dossier
 from ecertif.files.uploads import check_upload
 from ecertif.mail.services import queue_email
-from ecertif.notifications.services import notify, notify_by_mail_too
+from ecertif.notifications.services import notify_by_mail_too
 
 from .enums import INVITATION_REMINDER_DAYS, INVITATION_VALIDITY_DAYS, ResultChoice
 from .models import Assessment, CompetenceResult, WorkplaceAssessorInvitation
@@ -205,9 +205,20 @@ def guide_upload(*, assessment, by, uploaded_file):
     return assessment
 
 
+ALREADY_SENT = (
+    "Vos observations ont déjà été transmises à l'évaluateur habilité : demandez-lui de les "
+    "rouvrir si vous devez les modifier."
+)
+NOTHING_TO_SEND = "Saisissez au moins une observation avant de les transmettre."
+
+
 @transaction.atomic
-def workplace_observations_save(*, invitation, observations, general_observation):
-    """The workplace assessor's page: one observation per result row, plus a general one."""
+def workplace_observations_save(*, invitation, observations, general_observation, send=False):
+    """The workplace assessor's page: one observation per result row, plus a general one.
+
+    Saved as a draft; with `send` (« J'ai terminé ») they are sent to the assessor, who is told
+    then and only then. Once sent they can no longer be changed until the assessor reopens them.
+    """
     invitation = WorkplaceAssessorInvitation.objects.select_for_update().get(pk=invitation.pk)
     assessment = invitation.assessment
     dossier = Dossier.objects.select_for_update().get(pk=assessment.dossier_id)
@@ -219,6 +230,8 @@ def workplace_observations_save(*, invitation, observations, general_observation
         raise DossierActionError(
             "Cette invitation n'est plus valable : l'évaluation est close ou le lien a expiré."
         )
+    if invitation.observations_submitted_at is not None:
+        raise DossierActionError(ALREADY_SENT)
     rows = {r.pk: r for r in assessment.results.all()}
     changed = []
     for pk, text in observations.items():
@@ -228,24 +241,53 @@ def workplace_observations_save(*, invitation, observations, general_observation
             row.updated_at = timezone.now()
             changed.append(row)
     CompetenceResult.objects.bulk_update(changed, ["workplace_observation", "updated_at"])
-    first_time = invitation.observations_submitted_at is None
     invitation.general_observation = general_observation.strip()
-    invitation.observations_submitted_at = timezone.now()
-    invitation.save(update_fields=["general_observation", "observations_submitted_at"])
-    verb = "saisi" if first_time else "mis à jour"
-    link = reverse("evaluations:assessment", args=[dossier.pk])
-    text = f"{invitation.name} a {verb} ses observations pour le dossier {dossier.number}."
-    if first_time:
+    invitation.draft_saved_at = timezone.now()
+    fields = ["general_observation", "draft_saved_at"]
+    if send:
+        written = [r.workplace_observation for r in rows.values()]
+        if not any(written) and not invitation.general_observation:
+            raise DossierActionError(NOTHING_TO_SEND)
+        invitation.observations_submitted_at = invitation.draft_saved_at
+        fields.append("observations_submitted_at")
+    invitation.save(update_fields=fields)
+    if send:
+        link = reverse("evaluations:assessment", args=[dossier.pk])
         notify_by_mail_too(
             recipients=[assessment.assessor.user],
-            text=text,
+            text=f"{invitation.name} a transmis ses observations pour le dossier {dossier.number}.",
             link=link,
             subject=f"[e-Certif] Observations de l'évaluateur métier — dossier {dossier.number}",
             template="workplace_observations_received",
             context={"invitation": invitation, "dossier": dossier, "link": link},
         )
-    else:
-        notify(recipient=assessment.assessor.user, text=text, link=link)
+    return invitation
+
+
+@transaction.atomic
+def workplace_observations_reopen(*, invitation, by):
+    """The assessor gives sent observations back to the workplace assessor, who is emailed."""
+    _locked_assessment(invitation.assessment, by)
+    invitation = WorkplaceAssessorInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_active:
+        raise DossierActionError(
+            "Cette invitation n'est plus valable : invitez de nouveau l'évaluateur métier."
+        )
+    if invitation.observations_submitted_at is None:
+        raise DossierActionError("Ces observations n'ont pas encore été transmises.")
+    invitation.observations_submitted_at = None
+    invitation.save(update_fields=["observations_submitted_at"])
+    dossier = invitation.assessment.dossier
+    queue_email(
+        to=invitation.email,
+        subject=f"[e-Certif] Vos observations sont rouvertes — dossier {dossier.number}",
+        template="workplace_reopened",
+        context={
+            "invitation": invitation,
+            "dossier": dossier,
+            "assessor": invitation.assessment.assessor.user,
+        },
+    )
     return invitation
 
 

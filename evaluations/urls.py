@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import directory, views
 
 app_name = "evaluations"
 
 urlpatterns = [
+    path("annuaire/", directory.directory, name="directory"),
     path("<int:pk>/", views.assessment_detail, name="assessment"),
     path("<int:pk>/inviter/", views.invitation_create, name="invite"),
     path(
@@ -16,6 +17,11 @@ urlpatterns = [
         "<int:pk>/invitations/<int:invitation_pk>/revoquer/",
         views.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path(
+        "<int:pk>/invitations/<int:invitation_pk>/rouvrir/",
+        views.observations_reopen,
+        name="observations_reopen",
     ),
     path("<int:pk>/resultats/", views.results_save, name="results"),
     path("<int:pk>/observations/", views.details_save, name="details"),

@@ -42,6 +42,8 @@ def _page(request, dossier, assessment, **forms):
         "results": results,
         "invitations": invitations,
         "has_invitation": any(i.revoked_at is None for i in invitations),
+        # A workplace assessor's draft stays theirs until « J'ai terminé ».
+        "observations_sent": any(i.observations_submitted_at for i in invitations),
         "can_write": can_write,
         "missing": complete_missing(dossier) if can_write else [],
         "progress": {"done": filled, "total": len(results)},
@@ -123,6 +125,23 @@ def invitation_revoke(request, pk, invitation_pk):
     else:
         messages.success(
             request, f"Invitation de {invitation.name} révoquée : son lien est désactivé."
+        )
+    return _back(dossier, "#invitation")
+
+
+@require_POST
+def observations_reopen(request, pk, invitation_pk):
+    dossier, assessment = _load(request, pk, "evaluations.change_assessment")
+    invitation = get_object_or_404(assessment.invitations, pk=invitation_pk)
+    try:
+        services.workplace_observations_reopen(invitation=invitation, by=request.user)
+    except DossierActionError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            f"Observations rouvertes : {invitation.name} est prévenu(e) par courriel et peut "
+            "les modifier avec son lien.",
         )
     return _back(dossier, "#invitation")
 

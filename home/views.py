@@ -8,6 +8,7 @@ from dossiers.selectors import dossiers_for, to_register
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
 from evaluations.models import WorkplaceAssessorInvitation
+from home.todo import secretariat_todo
 from jurys.selectors import sessions_for
 
 HOME_TEMPLATES = {
@@ -62,6 +63,7 @@ def home(request):
         context["pending_requests"] = pending.order_by("created_at")[:HOME_LIST_SIZE]
         context["pending_requests_count"] = pending.count()
         context["state_counts"] = _state_counts(dossiers)
+        context["todo"] = secretariat_todo()
         context["reporting"] = reporting_status()
     elif role == Role.EMPLOYER:
         context["establishment"] = request.user.membership.establishment

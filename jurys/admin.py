@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -39,13 +41,37 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class JurySessionAdminForm(forms.ModelForm):
+    """A new session is planned ahead: neither its date nor its deadline in the past."""
+
+    class Meta:
+        model = JurySession
+        fields = ["date", "registration_deadline"]  # the admin passes its own list
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            today = timezone.localdate()
+            for name in ["date", "registration_deadline"]:
+                value = cleaned.get(name)
+                if value and value < today:
+                    self.add_error(
+                        name,
+                        f"Choisissez une date à partir d'aujourd'hui ({today:%d/%m/%Y}) : "
+                        "une nouvelle session ne peut pas être dans le passé.",
+                    )
+        return cleaned
+
+
 @admin.register(JurySession)
 class JurySessionAdmin(admin.ModelAdmin):
+    form = JurySessionAdminForm
     list_display = ["date", "place", "registration_deadline", "status", "president"]
     list_filter = ["status"]
     list_select_related = ["president__user"]
     date_hierarchy = "date"
-    filter_horizontal = ["members"]
+    # Labelled checkboxes: the admin's filter_horizontal widget has no accessible name.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ["status", "reminder_sent_at"]
     inlines = [RegistrationInline]
     actions = ["open_sessions", "close_sessions"]

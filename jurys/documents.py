@@ -130,10 +130,21 @@ def _composition(session):
     ]
 
 
+def president_role(member):
+    """« Le président du jury » or « La présidente du jury » (no one designated: masculine)."""
+    return "La présidente du jury" if member and member.feminine else "Le président du jury"
+
+
+def vice_president_role(member):
+    if member and member.feminine:
+        return "La vice-présidente du jury"
+    return "Le vice-président du jury"
+
+
 def _signatories(session):
     return [
-        ("Le président du jury", session.president),
-        ("Le vice-président du jury", session.vice_president),
+        (president_role(session.president), session.president),
+        (vice_president_role(session.vice_president), session.vice_president),
     ]
 
 
@@ -248,7 +259,9 @@ def certificate(decision):
             **_identity(dossier.candidate),
             "title": certificate_title(dossier.certification),
             "session": decision.session,
-            "signatories": [("Le président du jury", decision.session.president)],
+            "signatories": [
+                (president_role(decision.session.president), decision.session.president)
+            ],
         },
         document,
     )
@@ -278,7 +291,9 @@ def attestation(decision):
             "acquired": acquired,
             "years": dossier.certification.capitalisation_years,
             "session": decision.session,
-            "signatories": [("Le président du jury", decision.session.president)],
+            "signatories": [
+                (president_role(decision.session.president), decision.session.president)
+            ],
         },
         document,
     )

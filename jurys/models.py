@@ -25,6 +25,12 @@ class JuryMember(models.Model):
         verbose_name="utilisateur",
     )
     college = models.CharField("collège", max_length=10, choices=College.choices)
+    # Titles agree with it: « présidente », « vice-présidente » (documents and pages).
+    feminine = models.BooleanField(
+        "titre au féminin",
+        default=False,
+        help_text="Cochez pour « Présidente » / « Vice-présidente » sur les pages et documents.",
+    )
     organisation = models.CharField(
         "organisation", max_length=200, help_text="Par exemple France Chimie, FCE-CFDT."
     )
@@ -37,6 +43,14 @@ class JuryMember(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.email} ({self.get_college_display()})"
+
+    @property
+    def president_title(self):
+        return "présidente" if self.feminine else "président"
+
+    @property
+    def vice_president_title(self):
+        return "vice-présidente" if self.feminine else "vice-président"
 
 
 class JurySession(models.Model):
@@ -105,9 +119,9 @@ class SessionRegistration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
     )
     registered_at = models.DateTimeField("inscrit le", auto_now_add=True)
-    ended_at = models.DateTimeField("fin de l'inscription", null=True, blank=True)
+    ended_at = models.DateTimeField("inscription terminée le", null=True, blank=True)
     end_kind = models.CharField(
-        "fin de l'inscription", max_length=10, choices=RegistrationEnd.choices, blank=True
+        "type de fin d'inscription", max_length=10, choices=RegistrationEnd.choices, blank=True
     )
     end_reason = models.CharField("motif de fin", max_length=200, blank=True)
 

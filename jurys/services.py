@@ -382,6 +382,16 @@ def decision_revoke(*, dossier, by, reason):
         decision.revoked_by = by
         decision.revoke_reason = reason.strip()
         decision.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        # Those the decision was announced to learn it no longer stands (issue #12).
+        recipients = _employers(locked) + ([locked.assessor.user] if locked.assessor else [])
+        notify_many(
+            recipients=recipients,
+            text=(
+                f"La décision du jury sur le dossier {locked.number} est annulée : "
+                f"{reason.strip()[:120]}. Le dossier attend une nouvelle décision."
+            ),
+            link=reverse("dossiers:detail", args=[locked.pk]),
+        )
         return decision
 
     return workflow.transition(

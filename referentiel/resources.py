@@ -1,13 +1,28 @@
 """Import / export (xlsx, csv) of the référentiel, used by the secretariat in the admin."""
 
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget
 
 from .models import Certification, CertificationOption, Competence, Sector, TrainingScheme
 
 
+class FrenchIntegerWidget(widgets.IntegerWidget):
+    """« abc » in a number column: a French message, not the repr of decimal's exception."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except (ArithmeticError, ValueError, TypeError):
+            raise ValueError(f"« {value} » n'est pas un nombre entier.") from None
+
+
 class AtomicModelResource(resources.ModelResource):
     """An import is all or nothing: one invalid row rolls back every row, as the admin does."""
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        widget = super().widget_from_django_field(f, default=default)
+        return FrenchIntegerWidget if widget is widgets.IntegerWidget else widget
 
     def import_data(self, dataset, *args, rollback_on_validation_errors=True, **kwargs):
         return super().import_data(
@@ -15,11 +30,29 @@ class AtomicModelResource(resources.ModelResource):
         )
 
 
+class CodeWidget(ForeignKeyWidget):
+    """A foreign key given by its code, with a French error naming the column and the value
+    (the admin shows it with the row number) instead of « matching query does not exist »."""
+
+    def __init__(self, model, column, **kwargs):
+        self.column = column
+        super().__init__(model, field="code", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                f"colonne « {self.column} » : aucun(e) {self.model._meta.verbose_name} "
+                f"n'a le code « {value} »."
+            ) from None
+
+
 def certification_field():
     return fields.Field(
         attribute="certification",
         column_name="certification",
-        widget=ForeignKeyWidget(Certification, field="code"),
+        widget=CodeWidget(Certification, "certification"),
     )
 
 
@@ -34,7 +67,7 @@ class SectorResource(AtomicModelResource):
 
 class CertificationResource(AtomicModelResource):
     sector = fields.Field(
-        attribute="sector", column_name="sector", widget=ForeignKeyWidget(Sector, field="code")
+        attribute="sector", column_name="sector", widget=CodeWidget(Sector, "sector")
     )
 
     class Meta:

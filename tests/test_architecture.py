@@ -35,6 +35,7 @@ FLOORS = [
     "exports",
     "home",
     "demo",
+    "aide",
 ]
 # The composition roots wire everything together: they may import any floor.
 ROOTS = {"ecertif", "ecertif.urls", "ecertif.celery", "ecertif.wsgi", "ecertif.settings"}

@@ -22,6 +22,10 @@ PUBLIC_URL_NAMES = {
     "accounts:request_done",
     "workplace:enter",
     "workplace:page",
+    "aide:index",
+    "aide:guide",
+    "aide:accessibility",
+    "evaluations:directory",
     "verify_document",
     "health",
 }

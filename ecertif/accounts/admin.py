@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -83,6 +87,42 @@ class AccountRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        """« Approuver » / « Refuser » on one request's page, next to the list's actions."""
+        own = [
+            path(
+                "<int:pk>/approuver/",
+                self.admin_site.admin_view(require_POST(self.approve_one)),
+                name="accounts_accountrequest_approve",
+            ),
+            path(
+                "<int:pk>/refuser/",
+                self.admin_site.admin_view(self.refuse_one),
+                name="accounts_accountrequest_refuse",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _pending(self, request, pk):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(AccountRequest, pk=pk)
+
+    def approve_one(self, request, pk):
+        account_request = self._pending(request, pk)
+        if account_request.status != AccountRequestStatus.PENDING:
+            self.message_user(request, "Cette demande a déjà été traitée.", messages.WARNING)
+        else:
+            self.approve(request, AccountRequest.objects.filter(pk=account_request.pk))
+        return redirect("admin:accounts_accountrequest_change", account_request.pk)
+
+    def refuse_one(self, request, pk):
+        account_request = self._pending(request, pk)
+        response = self.refuse(request, AccountRequest.objects.filter(pk=account_request.pk))
+        if response is None:
+            return redirect("admin:accounts_accountrequest_change", account_request.pk)
+        return response
 
     @admin.action(description="Approuver les demandes sélectionnées")
     def approve(self, request, queryset):

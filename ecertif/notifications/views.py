@@ -12,9 +12,14 @@ PAGE_SIZE = 20
 
 @require_safe
 def notification_list(request):
-    paginator = Paginator(notifications_for(request.user), PAGE_SIZE)
+    notifications = notifications_for(request.user)
+    # ?lien=/dossiers/12/: only the notifications about one page (a dossier's « Notification »).
+    link = request.GET.get("lien", "")
+    if link:
+        notifications = notifications.filter(link=link)
+    paginator = Paginator(notifications, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page_obj": page_obj})
+    return render(request, "notifications/list.html", {"page_obj": page_obj, "link": link})
 
 
 @require_POST

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "exports",
     "home",
     "demo",
+    "aide",
 ]
 
 MIDDLEWARE = [

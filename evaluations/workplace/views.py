@@ -25,9 +25,10 @@ LINK_KEY = "workplace_invitation_link"
 # new_token(): 24 random bytes in URL-safe base64, always 32 characters.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 SAVED = (
-    "Vos observations sont enregistrées. Vous pouvez revenir les compléter jusqu'à la "
-    "clôture de l'évaluation."
+    "Brouillon enregistré. Vous pouvez revenir le compléter ; cliquez sur « J'ai terminé » "
+    "pour transmettre vos observations à l'évaluateur habilité."
 )
+SENT = "Merci : vos observations sont transmises à l'évaluateur habilité."
 # Why a link or a session cannot be used, and the status of the page that says so.
 NOTICE_STATUS = {
     "unknown": 404,
@@ -141,12 +142,14 @@ def workplace_page(request):
     status = 200
     if request.method == "POST":
         form = WorkplaceObservationsForm(request.POST, results=results)
+        send = "send" in request.POST
         if form.is_valid():
             try:
                 workplace_observations_save(
                     invitation=invitation,
                     observations=form.observations(),
                     general_observation=form.cleaned_data["general_observation"],
+                    send=send,
                 )
             except DossierActionError as error:
                 # Closed or revoked while the page was open: keep the text on screen.
@@ -154,7 +157,7 @@ def workplace_page(request):
                     form.add_error(None, message)
                 status = 409
             else:
-                messages.success(request, SAVED)
+                messages.success(request, SENT if send else SAVED)
                 return redirect("workplace:page")
     else:
         form = WorkplaceObservationsForm(

@@ -19,6 +19,17 @@ def jury_panel(context, dossier):
     )
     registration = active_registration(dossier)
     standing = next((d for d in decisions if d.revoked_at is None), None)
+    # Already represented: link to the new dossier instead of offering the button again.
+    represented_by = None
+    if dossier.state == DossierState.PARTIALLY_VALIDATED:
+        represented_by = (
+            dossier.copies.filter(
+                carried_competences__source_decision__dossier=dossier,
+                carried_competences__source_decision__revoked_at__isnull=True,
+            )
+            .only("pk", "number")
+            .first()
+        )
     return {
         "dossier": dossier,
         "registration": registration,
@@ -31,6 +42,8 @@ def jury_panel(context, dossier):
         "can_withdraw": rules.has_perm("jurys.withdraw_dossier", user, dossier),
         "can_move": registration is not None
         and rules.has_perm("jurys.manage_session", user, dossier),
+        "represented_by": represented_by,
         "can_represent": dossier.state == DossierState.PARTIALLY_VALIDATED
+        and represented_by is None
         and rules.has_perm("dossiers.duplicate_dossier", user, dossier),
     }

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.e2e.axe import AuditedBrowser, AxeAuditor
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling out to a closed network.
 CHROMIUM_ARGS = [
@@ -31,7 +33,7 @@ def live_server(django_db_setup, live_server):
 
 
 @pytest.fixture(scope="package")
-def browser():
+def chromium():
     """Headless Chromium for the tests of this package, stopped once they are done."""
     if not CHROMIUM.exists():
         pytest.skip(
@@ -49,6 +51,20 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def axe_auditor():
+    """Every page the test visits, audited by axe-core: no serious or critical violation."""
+    auditor = AxeAuditor()
+    yield auditor
+    assert not auditor.violations, auditor.report()
+
+
+@pytest.fixture
+def browser(chromium, axe_auditor):
+    """The browser whose every context is audited (see tests/e2e/axe.py)."""
+    return AuditedBrowser(chromium, axe_auditor)
 
 
 @pytest.fixture

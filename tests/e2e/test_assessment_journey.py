@@ -58,8 +58,11 @@ def test_assessors_journey_to_awaiting_jury(
             f"Observé en poste : C{row.competence.number} maîtrisée."
         )
     workplace_page.get_by_label("Observation générale").fill("Candidat fiable.")
-    workplace_page.get_by_role("button", name="Enregistrer mes observations").click()
-    expect(workplace_page.get_by_text("Vos observations sont enregistrées.")).to_be_visible()
+    workplace_page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(workplace_page.get_by_text("Brouillon enregistré.")).to_be_visible()
+    workplace_page.on("dialog", lambda dialog: dialog.accept())
+    workplace_page.get_by_role("button", name="J'ai terminé : transmettre mes observations").click()
+    expect(workplace_page.get_by_text("Merci : vos observations sont transmises")).to_be_visible()
     # Nothing else of the application opens with that session.
     workplace_page.goto(f"{live_server.url}/dossiers/")
     expect(workplace_page).to_have_url(re.compile(r"/comptes/login/"))

@@ -34,6 +34,7 @@ def fill_assessment(dossier):
         invitation=invitation,
         observations={row.pk: f"Observation métier C{row.competence.number}" for row in rows},
         general_observation="Candidate rigoureuse.",
+        send=True,
     )
     services.results_save(
         assessment=assessment,

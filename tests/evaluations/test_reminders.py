@@ -82,7 +82,7 @@ def test_reminder_not_sent_once_observations_received(
 ):
     with time_machine.travel(SENT + datetime.timedelta(days=2), tick=False):
         services.workplace_observations_save(
-            invitation=invitation, observations={}, general_observation="Très bien."
+            invitation=invitation, observations={}, general_observation="Très bien.", send=True
         )
     assert _run(SENT + datetime.timedelta(days=7), django_capture_on_commit_callbacks) == 0
     assert mailoutbox == []

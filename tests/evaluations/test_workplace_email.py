@@ -30,6 +30,7 @@ def test_first_workplace_observations_email_the_assessor_once(
                 invitation=invitation,
                 observations={r.pk: text for r in rows},
                 general_observation=text,
+                send=text == "Avis complété",  # a draft first: nobody is told
             )
     subjects = [m.subject for m in mailoutbox if m.to == [dossier.assessor.user.email]]
     assert subjects == [

@@ -32,7 +32,9 @@ def test_assessor_home_groups_dossiers_by_next_step(client):
     observed, _ = invitation_create(
         assessment=dossiers[2].assessment, by=assessor.user, name="B", email="b@x.fr", function="T"
     )
-    workplace_observations_save(invitation=observed, observations={}, general_observation="ok")
+    workplace_observations_save(
+        invitation=observed, observations={}, general_observation="ok", send=True
+    )
     client.force_login(assessor.user)
     groups = client.get("/").context["groups"]
     assert [(action, [d.number for d in rows]) for _title, action, rows in groups] == [

@@ -72,7 +72,7 @@ def test_secretariat_sees_the_statistics(client, dataset):
         assert f'<caption class="visually-hidden">{title}</caption>' in html
     # Rates the French way, and headline figures.
     assert "33,3\u00a0%" in html
-    assert '<dd class="fs-4 fw-bold mb-0">8</dd>' in html
+    assert '<p class="fs-4 fw-bold mb-0">8</p>' in html
     assert "27,5" in html  # median days awaiting the jury
     assert "15/01/2030" in html  # session date
 

@@ -81,7 +81,7 @@ def test_detail_incomplete_lists_what_is_missing(client):
     assert "Le dossier est complet" not in text
     assert (
         f'<a class="btn btn-primary" href="/dossiers/{dossier.pk}/etape/dispositif/">'
-        '<i class="bi bi-pencil" aria-hidden="true"></i> Reprendre la saisie</a>'
+        '<i class="bi bi-pencil" aria-hidden="true"></i> Éditer</a>'
     ) in text
 
 
@@ -122,7 +122,7 @@ def test_detail_history_timeline(
 def test_detail_actions_owner_registering(client, dossier, owner):
     client.force_login(owner)
     content = client.get(f"/dossiers/{dossier.pk}/").content.decode()
-    assert "Reprendre la saisie" in content
+    assert '<i class="bi bi-pencil" aria-hidden="true"></i> Éditer</a>' in content
     assert f'action="/dossiers/{dossier.pk}/dupliquer/"' in content
     assert f'href="/dossiers/{dossier.pk}/supprimer/"' in content
     assert f'href="/dossiers/{dossier.pk}/renvoyer/"' not in content
@@ -132,7 +132,7 @@ def test_detail_actions_owner_submitted(client, owner, dossier):
     Dossier.objects.filter(pk=dossier.pk).update(state=DossierState.AWAITING_ASSESSMENT)
     client.force_login(owner)
     content = client.get(f"/dossiers/{dossier.pk}/").content.decode()
-    assert "Reprendre la saisie" not in content
+    assert '<i class="bi bi-pencil" aria-hidden="true"></i> Éditer</a>' not in content
     assert "Avant de soumettre" not in content
     assert f'action="/dossiers/{dossier.pk}/dupliquer/"' in content
     assert f'href="/dossiers/{dossier.pk}/supprimer/"' not in content
@@ -144,7 +144,7 @@ def test_detail_actions_reader_submitted(client, dossier, assigned_assessor, sec
     Dossier.objects.filter(pk=dossier.pk).update(state=DossierState.AWAITING_ASSESSMENT)
     client.force_login(assigned_assessor if role == "assigned_assessor" else secretariat)
     content = client.get(f"/dossiers/{dossier.pk}/").content.decode()
-    assert "Reprendre la saisie" not in content
+    assert '<i class="bi bi-pencil" aria-hidden="true"></i> Éditer</a>' not in content
     assert f'action="/dossiers/{dossier.pk}/dupliquer/"' not in content
     assert f'href="/dossiers/{dossier.pk}/supprimer/"' not in content
     assert f'href="/dossiers/{dossier.pk}/renvoyer/"' in content

@@ -167,7 +167,7 @@ def _resume_link(client, dossier):
     content = client.get(f"/dossiers/{dossier.pk}/").content.decode()
     links = re.findall(
         r'<a class="btn btn-primary" href="([^"]+)"><i class="bi bi-pencil" aria-hidden="true">'
-        r"</i> Reprendre la saisie</a>",
+        r"</i> Éditer</a>",
         content,
     )
     assert len(links) == 1

@@ -13,8 +13,8 @@ PAGE_URL = "/evaluation-metier/"
 
 
 SAVED = (
-    "Vos observations sont enregistrées. Vous pouvez revenir les compléter jusqu'à la "
-    "clôture de l'évaluation."
+    "Brouillon enregistré. Vous pouvez revenir le compléter ; cliquez sur « J'ai terminé » "
+    "pour transmettre vos observations à l'évaluateur habilité."
 )
 
 

@@ -105,14 +105,12 @@ def test_page_post_saves_observations(
     ]
     invitation.refresh_from_db()
     assert invitation.general_observation == "Candidate autonome et rigoureuse."
-    assert invitation.observations_submitted_at is not None
-    notification = Notification.objects.get(
-        recipient=dossier.assessor.user, link__contains="/evaluations/"
-    )
-    assert notification.link == f"/evaluations/{dossier.pk}/"
-    assert notification.text == (
-        f"Paul Tuteur a saisi ses observations pour le dossier {dossier.number}."
-    )
+    # A draft: kept, but not sent, and the assessor is not told.
+    assert invitation.draft_saved_at is not None
+    assert invitation.observations_submitted_at is None
+    assert not Notification.objects.filter(
+        recipient=dossier.assessor.user, link=f"/evaluations/{dossier.pk}/"
+    ).exists()
     assert [str(m) for m in get_messages(response.wsgi_request)] == [SAVED]
 
 
@@ -122,17 +120,17 @@ def test_page_after_save_shows_success_message(workplace_client, dossier):
     assert response.redirect_chain == [(PAGE_URL, 302)]
     content = text(response)
     assert SAVED in content
-    assert "Dernier enregistrement le " in content
+    assert "Brouillon enregistré le " in content
 
 
 def test_page_second_post_updates_observations(workplace_client, dossier, invitation):
     workplace_client.post(PAGE_URL, post_data(dossier, ["a", "b", "c"]))
     invitation.refresh_from_db()
-    first_saved_at = invitation.observations_submitted_at
+    first_saved_at = invitation.draft_saved_at
 
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
         response = workplace_client.post(
-            PAGE_URL, post_data(dossier, ["a2", "b2", ""], general="Mise à jour")
+            PAGE_URL, {**post_data(dossier, ["a2", "b2", ""], general="Mise à jour"), "send": ""}
         )
 
     assert response.status_code == 302
@@ -140,6 +138,7 @@ def test_page_second_post_updates_observations(workplace_client, dossier, invita
     invitation.refresh_from_db()
     assert invitation.general_observation == "Mise à jour"
     assert invitation.observations_submitted_at > first_saved_at
+    assert invitation.observations_submitted_at == invitation.draft_saved_at
     texts = list(
         Notification.objects.filter(
             recipient=dossier.assessor.user, link=f"/evaluations/{dossier.pk}/"
@@ -147,10 +146,7 @@ def test_page_second_post_updates_observations(workplace_client, dossier, invita
         .order_by("pk")
         .values_list("text", flat=True)
     )
-    assert texts == [
-        f"Paul Tuteur a saisi ses observations pour le dossier {dossier.number}.",
-        f"Paul Tuteur a mis à jour ses observations pour le dossier {dossier.number}.",
-    ]
+    assert texts == [f"Paul Tuteur a transmis ses observations pour le dossier {dossier.number}."]
 
 
 def test_page_post_too_long_observation_shows_french_error(workplace_client, dossier, invitation):
