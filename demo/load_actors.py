@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 
 from dossiers.models import TrainingProvider
 from ecertif.accounts import geography
+from ecertif.accounts.geography import DEPARTMENTS
 from ecertif.accounts.models import EmployerMembership, Establishment
 from evaluations.models import Accreditation, Assessor
 from jurys.enums import College, SessionStatus
@@ -105,7 +106,10 @@ def declare_tables(writer):
     )
     writer.table(
         Assessor,
-        "id user accreditation_number organisation",
+        (
+            "id user accreditation_number organisation professional_email professional_phone "
+            "departments listed_in_directory"
+        ),
     )
     writer.table(
         Accreditation,
@@ -121,7 +125,7 @@ def declare_tables(writer):
     )
     writer.table(
         JuryMember,
-        "id user college organisation active",
+        "id user college organisation active feminine",
     )
     writer.table(
         JurySession,
@@ -180,6 +184,7 @@ def create_actors(writer, *, rng, now, establishments, users, certifications):
                     (assessor.pk, assessor.user_id)
                 )
     today = now.date()
+    department_codes = sorted(DEPARTMENTS)
     for index in range(ASSESSORS):
         user = _user(
             writer,
@@ -190,7 +195,20 @@ def create_actors(writer, *, rng, now, establishments, users, certifications):
             surname(rng),
         )
         assessor = writer.new_id(Assessor)
-        writer.add(Assessor, (assessor, user, f"CPNE-L{run}-{index:04d}", "Cabinet d'évaluation"))
+        served = " ".join(sorted(rng.sample(department_codes, 3)))
+        writer.add(
+            Assessor,
+            (
+                assessor,
+                user,
+                f"CPNE-L{run}-{index:04d}",
+                "Cabinet d'évaluation",
+                f"evaluateur{run}-{index}@cabinet.test",
+                "01 02 03 04 05",
+                served,
+                True,
+            ),
+        )
         accreditation = writer.new_id(Accreditation)
         writer.add(
             Accreditation,
@@ -236,7 +254,7 @@ def _jury(writer, actors, *, rng, now, password, run, users):
         )
         member = writer.new_id(JuryMember)
         college = College.EMPLOYERS if index % 2 else College.EMPLOYEES
-        writer.add(JuryMember, (member, user, college, "France Chimie", True))
+        writer.add(JuryMember, (member, user, college, "France Chimie", True, index % 3 == 0))
         members.append(member)
         actors.jury_users.append(user)
     today = now.date()
