@@ -9,7 +9,7 @@ from django.utils import timezone
 from ecertif.notifications.models import Notification
 
 from .enums import DECIDED_STATES
-from .models import Attachment, Candidate, Dossier
+from .models import Attachment, Candidate, Dossier, TransitionReason
 
 ANONYMISED = "Anonymisé"
 
@@ -58,7 +58,7 @@ def candidate_data(candidate):
                 ],
                 "historique": [
                     {"action": t.transition_label, "le": t.at.isoformat(), "motif": t.reason}
-                    for t in dossier.transitions.all()
+                    for t in dossier.transitions.select_related("reason_row")
                 ],
                 "evaluation": None
                 if assessment is None
@@ -137,7 +137,7 @@ def anonymise_candidate(candidate):
                 name=ANONYMISED, email="anonymise@invalid", function="", general_observation=""
             )
             assessment.results.update(comment="", workplace_observation="")
-        dossier.transitions.update(reason="")
+        TransitionReason.objects.filter(transition__dossier=dossier).delete()
         # The bell texts name the candidate.
         Notification.objects.filter(link__startswith=f"/dossiers/{dossier.pk}/").delete()
     year = candidate.birth_date.year

@@ -76,7 +76,7 @@ def dossier_list(request):
 def dossier_detail(request, pk):
     dossier = _get_dossier(request, pk)
     attachments = list(dossier.attachments.select_related("uploaded_by"))
-    history = list(dossier.transitions.select_related("actor"))
+    history = list(dossier.transitions.select_related("actor", "reason_row"))
     can_edit = rules.has_perm("dossiers.change_dossier", request.user, dossier)
     return render(
         request,

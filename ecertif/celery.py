@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "exports.purge_expired",
         "schedule": crontab(hour=3, minute=0),
     },
+    "audit-purge-access-log": {
+        "task": "audit.purge_access_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "mail-retry-pending": {
         "task": "mail.retry_pending",
         "schedule": crontab(minute="*/10"),

@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "pgtrigger",
     "ecertif.core",
+    "ecertif.audit",
     "ecertif.accounts",
     "ecertif.mail",
     "ecertif.notifications",
@@ -196,6 +198,8 @@ EMAIL_MAX_ATTEMPTS = 5
 
 # RGPD: candidates are anonymised this many years after their last dossier ended.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
+# Personal-data access log: rows older than this are purged daily (never below 183 days).
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 
 # Celery: Redis when REDIS_URL is set, eager (in-process) otherwise.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -3,6 +3,7 @@
 import datetime
 import random
 
+import pgtrigger
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -107,7 +108,8 @@ class Command(BaseCommand):
                 # auto_now dates are overwritten: creation spread over three years, steps after.
                 for item in history:
                     item.at = item._at
-                DossierTransition.objects.bulk_update(history, ["at"], batch_size=BATCH)
+                with pgtrigger.ignore("dossiers.DossierTransition:append_only_update"):
+                    DossierTransition.objects.bulk_update(history, ["at"], batch_size=BATCH)
                 for row in rows:
                     row.created_at = row._created
                 Dossier.objects.bulk_update(rows, ["created_at"], batch_size=BATCH)

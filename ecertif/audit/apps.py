@@ -1,0 +1,26 @@
+from django.apps import AppConfig, apps
+
+
+def protect_field_history():
+    """Every django-simple-history table refuses UPDATE and DELETE (see triggers.py)."""
+    import pgtrigger
+    from simple_history.models import HistoricalChanges
+
+    from .triggers import append_only
+
+    for model in apps.get_models():
+        if issubclass(model, HistoricalChanges) and not model._meta.abstract:
+            names = {t.name for t in getattr(model._meta, "triggers", [])}
+            for trigger in append_only():
+                if trigger.name not in names:
+                    pgtrigger.register(trigger)(model)
+
+
+class AuditConfig(AppConfig):
+    name = "ecertif.audit"
+    label = "audit"
+    verbose_name = "Traçabilité"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        protect_field_history()

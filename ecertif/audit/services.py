@@ -1,0 +1,42 @@
+"""Writing and purging the personal-data access log."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import MIN_RETENTION_DAYS, AccessLog
+
+
+def client_ip(request):
+    """The client address as Django sees it. One place to swap for the trusted-proxy version."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_access(*, request, action, object_type, object_id, dossier_id=None, candidate_ids=()):
+    """One row per read of personal data. Never the content, only what and who."""
+    ids = sorted({int(pk) for pk in candidate_ids if pk is not None})
+    user = request.user if request.user.is_authenticated else None
+    return AccessLog.objects.create(
+        actor=user,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        dossier_id=dossier_id,
+        candidate_ids=f",{','.join(map(str, ids))}," if ids else "",
+        ip=client_ip(request),
+    )
+
+
+def access_log_for_candidate(candidate_id):
+    return AccessLog.objects.filter(
+        candidate_ids__contains=f",{int(candidate_id)},"
+    ).select_related("actor")
+
+
+def purge_access_log(*, now=None):
+    """Deletes the rows older than ACCESS_LOG_RETENTION_DAYS; returns how many."""
+    days = max(settings.ACCESS_LOG_RETENTION_DAYS, MIN_RETENTION_DAYS)
+    limit = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _ = AccessLog.objects.filter(at__lt=limit).delete()
+    return deleted
