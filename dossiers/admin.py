@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from ecertif.audit.history_admin import FieldHistoryAdmin
+
 from . import services
 from .enums import DossierState
 from .exceptions import DossierActionError
@@ -64,7 +66,7 @@ ADMIN_TRANSITIONS = {
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(FieldHistoryAdmin, admin.ModelAdmin):
     list_display = ["number", "candidate", "certification", "establishment", "state", "created_at"]
     list_filter = ["state", "certification", "training_scheme", "establishment__region"]
     list_select_related = ["candidate", "certification", "establishment"]
@@ -137,7 +139,7 @@ class DossierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(FieldHistoryAdmin, admin.ModelAdmin):
     list_display = ["birth_name", "first_names", "birth_date", "establishment"]
     list_select_related = ["establishment"]
     search_fields = ["birth_name", "usage_name", "first_names", "email"]

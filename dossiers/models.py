@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.timezone import localtime
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
 
 from ecertif.accounts.models import phone_validator, postcode_validator
 from ecertif.accounts.siret import validate_siret
@@ -76,6 +77,9 @@ class Candidate(models.Model):
     position_held = models.CharField("poste occupé", max_length=200)
     company_entry_date = models.DateField("date d'entrée dans l'entreprise", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "candidat"
@@ -211,6 +215,9 @@ class Dossier(FSMModelMixin, models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     submitted_at = models.DateTimeField("soumis le", null=True, blank=True)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "dossier candidat"

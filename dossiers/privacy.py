@@ -3,6 +3,7 @@ period. The figures (states, certifications, dates, decisions) are kept for the 
 
 import datetime
 
+import pgtrigger
 from django.db import transaction
 from django.utils import timezone
 
@@ -94,6 +95,13 @@ def candidate_data(candidate):
     return {"candidat": identity, "dossiers": dossiers}
 
 
+def erase_candidate_history(candidate_id):
+    """The candidate's field history holds the identity: the erasure is the one code allowed to
+    delete from that append-only table (ecertif/audit/triggers.py)."""
+    with pgtrigger.ignore("dossiers.HistoricalCandidate:append_only_delete"):
+        Candidate.history.model.objects.filter(id=candidate_id).delete()
+
+
 def purgeable_candidates(*, retention_years, now=None):
     """Candidates whose every dossier ended (decided) more than `retention_years` ago, or was
     left untouched that long."""
@@ -140,6 +148,7 @@ def anonymise_candidate(candidate):
         TransitionReason.objects.filter(transition__dossier=dossier).delete()
         # The bell texts name the candidate.
         Notification.objects.filter(link__startswith=f"/dossiers/{dossier.pk}/").delete()
+    erase_candidate_history(candidate.pk)
     year = candidate.birth_date.year
     Candidate.objects.filter(pk=candidate.pk).update(
         birth_name=ANONYMISED,

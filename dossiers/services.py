@@ -15,6 +15,7 @@ from . import guards
 from .enums import DossierState, Transition
 from .exceptions import ALREADY_MOVED, NOT_ALLOWED, NOT_EDITABLE, DossierActionError
 from .models import Attachment, Dossier, DossierNumberSequence, DossierTransition
+from .privacy import erase_candidate_history
 from .signals import dossier_submitted
 
 
@@ -169,6 +170,8 @@ def dossier_delete(*, dossier, by):
     locked.delete()
     if candidate is not None and not candidate.dossiers.exists():
         candidate.delete()
+        # A deleted draft leaves no identity behind, not even in the field history.
+        erase_candidate_history(candidate.pk)
 
     def remove_files():
         for storage, name in files:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from ecertif.core.uploads import generated_name
 
@@ -18,6 +19,9 @@ class Assessor(models.Model):
     )
     accreditation_number = models.CharField("numéro d'habilitation", max_length=30, unique=True)
     organisation = models.CharField("organisme", max_length=200, blank=True)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "évaluateur habilité"
@@ -40,6 +44,9 @@ class Accreditation(models.Model):
     )
     valid_from = models.DateField("valable du")
     valid_until = models.DateField("valable jusqu'au")
+
+    # Field-level history (old → new, who, when), shown in the admin; with the certifications.
+    history = HistoricalRecords(m2m_fields=[certifications])
 
     class Meta:
         verbose_name = "habilitation"

@@ -7,6 +7,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from dossiers.admin import ADMIN_TRANSITIONS
 from dossiers.exceptions import DossierActionError
+from ecertif.audit.history_admin import FieldHistoryAdmin
 
 from . import services
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
 
 
 @admin.register(JuryMember)
-class JuryMemberAdmin(ImportExportModelAdmin):
+class JuryMemberAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
     formats = [XLSX, CSV]
     list_display = ["__str__", "college", "organisation", "active"]
     list_filter = ["college", "active"]
@@ -41,7 +42,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(JurySession)
-class JurySessionAdmin(admin.ModelAdmin):
+class JurySessionAdmin(FieldHistoryAdmin, admin.ModelAdmin):
     list_display = ["date", "place", "registration_deadline", "status", "president"]
     list_filter = ["status"]
     list_select_related = ["president__user"]

@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .enums import CertificationKind
 
@@ -14,6 +15,9 @@ class Sector(models.Model):
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = SectorManager()
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "filière"
@@ -63,6 +67,9 @@ class Certification(models.Model):
 
     objects = CertificationManager()
 
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "certification"
         verbose_name_plural = "certifications"
@@ -95,6 +102,9 @@ class CertificationOption(models.Model):
     label = models.CharField("intitulé", max_length=150)
 
     objects = CertificationOptionManager()
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "option"
@@ -132,6 +142,9 @@ class Competence(models.Model):
 
     objects = CompetenceManager()
 
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "compétence"
         verbose_name_plural = "compétences"
@@ -163,6 +176,9 @@ class TrainingScheme(models.Model):
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = TrainingSchemeManager()
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "dispositif de formation"
