@@ -7,6 +7,7 @@ import pgtrigger
 from django.db import transaction
 from django.utils import timezone
 
+from ecertif.audit.services import access_log_for_candidate
 from ecertif.notifications.models import Notification
 
 from .enums import DECIDED_STATES
@@ -92,7 +93,17 @@ def candidate_data(candidate):
     for field in identity_fields:
         value = getattr(candidate, field)
         identity[field] = value.isoformat() if isinstance(value, datetime.date) else value
-    return {"candidat": identity, "dossiers": dossiers}
+    accesses = [
+        {
+            "le": row.at.isoformat(),
+            "par": row.actor.email if row.actor else "",
+            "action": row.get_action_display(),
+            "objet": f"{row.object_type} {row.object_id}",
+            "adresse_ip": row.ip,
+        }
+        for row in access_log_for_candidate(candidate.pk).order_by("at", "pk")
+    ]
+    return {"candidat": identity, "dossiers": dossiers, "acces_aux_donnees": accesses}
 
 
 def erase_candidate_history(candidate_id):

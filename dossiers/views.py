@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_dossier_read
 from ecertif.core.files import private_file_response
 
 from . import services
@@ -75,6 +77,7 @@ def dossier_list(request):
 
 def dossier_detail(request, pk):
     dossier = _get_dossier(request, pk)
+    log_dossier_read(request, dossier, AccessAction.VIEW_DOSSIER)
     attachments = list(dossier.attachments.select_related("uploaded_by"))
     history = list(dossier.transitions.select_related("actor", "reason_row"))
     can_edit = rules.has_perm("dossiers.change_dossier", request.user, dossier)
@@ -360,6 +363,9 @@ def dossier_duplicate(request, pk):
 def attachment_download(request, pk, attachment_pk):
     dossier = _get_dossier(request, pk, "dossiers.view_attachment")
     attachment = get_object_or_404(dossier.attachments, pk=attachment_pk)
+    log_dossier_read(
+        request, dossier, AccessAction.DOWNLOAD_FILE, object_type="attachment", obj=attachment
+    )
     return private_file_response(
         attachment.file,
         download_name=attachment.original_name,

@@ -9,6 +9,8 @@ from dossiers.enums import STATE_BADGES
 from dossiers.exceptions import DossierActionError
 from dossiers.rules import is_assigned_assessor
 from dossiers.selectors import dossiers_for
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_dossier_read
 from ecertif.core.files import private_file_response
 
 from . import services
@@ -182,6 +184,9 @@ def guide_download(request, pk):
     _dossier, assessment = _load(request, pk)
     if not assessment.guide_scan:
         raise Http404("Aucun outil n°4 déposé.")
+    log_dossier_read(
+        request, _dossier, AccessAction.DOWNLOAD_FILE, object_type="assessment", obj=assessment
+    )
     return private_file_response(
         assessment.guide_scan,
         download_name=assessment.guide_original_name or "outil-4",

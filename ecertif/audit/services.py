@@ -28,6 +28,18 @@ def log_access(*, request, action, object_type, object_id, dossier_id=None, cand
     )
 
 
+def log_dossier_read(request, dossier, action, *, object_type="dossier", obj=None):
+    """A read of one dossier's data (the page, its PDF, one of its files)."""
+    return log_access(
+        request=request,
+        action=action,
+        object_type=object_type,
+        object_id=(obj or dossier).pk,
+        dossier_id=dossier.pk,
+        candidate_ids=[dossier.candidate_id],
+    )
+
+
 def access_log_for_candidate(candidate_id):
     return AccessLog.objects.filter(
         candidate_ids__contains=f",{int(candidate_id)},"

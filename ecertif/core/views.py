@@ -7,6 +7,8 @@ from dossiers.enums import STATE_BADGES, DossierState
 from dossiers.selectors import dossiers_for, to_register
 from ecertif.accounts.enums import AccountRequestStatus, Role
 from ecertif.accounts.models import AccountRequest
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_dossier_read
 from ecertif.core.dossier_pdf import dossier_summary
 from evaluations.models import WorkplaceAssessorInvitation
 from jurys.selectors import sessions_for
@@ -85,6 +87,7 @@ def home(request):
 def dossier_pdf(request, pk):
     """« Exporter PDF »: whoever may read the dossier (another tenant: 404)."""
     dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
+    log_dossier_read(request, dossier, AccessAction.DOSSIER_PDF)
     response = HttpResponse(dossier_summary(dossier.pk), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

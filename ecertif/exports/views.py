@@ -11,6 +11,8 @@ from django.views.decorators.http import (
 )
 
 from dossiers.forms import DossierFilterForm
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_access
 from ecertif.core.files import private_file_response
 from jurys.models import JurySession
 
@@ -20,6 +22,7 @@ from .selectors import export_jobs_for
 from .services import export_request, export_retry
 from .writers import (
     dossier_parameters,
+    export_candidate_ids,
     filter_summary,
     session_title,
     statistics_keys,
@@ -143,6 +146,14 @@ def export_download(request, pk):
         return render(request, "exports/expired.html", {"job": job}, status=404)
     if not job.is_downloadable:
         raise Http404("Cet export n'a pas de fichier à télécharger.")
+    if job.kind != ExportKind.STATISTICS:  # statistics tables hold no personal data
+        log_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            object_type="export",
+            object_id=job.pk,
+            candidate_ids=export_candidate_ids(job),
+        )
     return private_file_response(
         job.file, download_name=job.download_name, content_type=XLSX_CONTENT_TYPE
     )
