@@ -138,7 +138,7 @@ def attachment_add(*, dossier, by, kind, label, uploaded_file):
             locked = _lock(dossier)
             _ensure_editable(locked, by)
             attachment.dossier = locked
-            attachment.file.save(f"piece.{checked.extension}", uploaded_file, save=False)
+            attachment.file.save(f"piece.{checked.extension}", checked.file, save=False)
             attachment.save()
     except BaseException:
         if attachment.file.name:

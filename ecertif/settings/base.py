@@ -162,6 +162,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Optional antivirus: clamd reached over TCP (tcp://host:3310); uploads are refused when it is
+# set but does not answer.
+CLAMAV_URL = env("CLAMAV_URL", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
