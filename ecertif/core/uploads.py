@@ -71,11 +71,9 @@ MESSAGES = {
     "bad_extension": "Format refusé : seuls les fichiers PDF, JPEG et PNG sont acceptés.",
     "mismatch": "Le contenu du fichier ne correspond pas à son extension .%(ext)s.",
     "corrupt_pdf": "Le PDF est illisible ou endommagé.",
-    "encrypted_pdf": (
-        "Le PDF est chiffré ou protégé par un mot de passe : envoyez une version non protégée."
-    ),
+    "encrypted_pdf": "Le PDF est protégé par un mot de passe : envoyez une version non protégée.",
     "corrupt_image": "L'image est illisible ou endommagée.",
-    "truncated_pdf": "Le PDF est tronqué (il ne se termine pas par %%EOF) : envoyez-le à nouveau.",
+    "truncated_pdf": "Le PDF est tronqué (sa marque de fin manque) : envoyez-le à nouveau.",
     "pdf_javascript": "Le PDF contient du JavaScript, refusé : imprimez-le en PDF puis réessayez.",
     "pdf_openaction": (
         "Le PDF déclenche une action à l'ouverture (OpenAction), refusé : "

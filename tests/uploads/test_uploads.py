@@ -307,7 +307,7 @@ def test_check_upload_password_protected_pdf_refused():
 
     assert refusal(SimpleUploadedFile("diplome.pdf", data)) == (
         "encrypted_pdf",
-        ["Le PDF est chiffré ou protégé par un mot de passe : envoyez une version non protégée."],
+        ["Le PDF est protégé par un mot de passe : envoyez une version non protégée."],
     )
 
 
