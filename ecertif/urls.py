@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ecertif.accounts import views as account_views
 from ecertif.core import views as core_views
 
 admin.site.site_header = "e-Certif — secrétariat des CQP"
@@ -13,6 +14,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # Before allauth's: an account keeps its one address (see accounts.views.email_address).
+    path("comptes/email/", account_views.email_address, name="account_email"),
     path("comptes/", include("allauth.urls")),
     path("", include("ecertif.accounts.urls")),
     path("referentiel/", include("referentiel.urls")),

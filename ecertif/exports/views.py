@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import (
-    require_GET,
     require_http_methods,
     require_POST,
     require_safe,
@@ -89,15 +88,11 @@ def export_session(request, pk):
     return redirect(job)
 
 
-@require_GET
+@require_POST
 def export_statistics(request, key):
-    # A GET that starts work: only from the application's own pages, never from another site.
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        raise Http404
-    """One statistics table as Excel, with the statistics screen's filters.
-
-    A GET so that every table can offer a plain link; asking twice while the first file is
-    being written returns the same job.
+    """One statistics table as Excel, with the statistics screen's filters (in the query
+    string of the form's action). A POST: it starts work; asking twice while the first file
+    is being written returns the same job.
     """
     keys = statistics_keys()
     if keys is not None and key not in keys:
