@@ -214,6 +214,8 @@ class Dossier(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # The creation form's token: the same form sent twice creates one dossier (unique).
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     submitted_at = models.DateTimeField("soumis le", null=True, blank=True)
 
     # Field-level history (old → new, who, when), shown in the admin.

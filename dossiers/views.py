@@ -2,6 +2,7 @@ import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from .guards import submit_missing
 from .models import Dossier
 from .rules import is_assigned_assessor, is_secretariat
 from .selectors import annotate_for_list, dossiers_for, filter_dossiers
+from .stale import require_perm
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
@@ -36,8 +38,7 @@ PAGE_SIZE = 20
 def _get_dossier(request, pk, perm="dossiers.view_dossier"):
     """Load a dossier the user may see (404 otherwise), then check `perm` (403)."""
     dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
-    if not rules.has_perm(perm, request.user, dossier):
-        raise PermissionDenied
+    require_perm(request.user, perm, dossier)
     return dossier
 
 
@@ -109,19 +110,42 @@ def dossier_create(request):
     establishment = _establishment(request)
     form = CertificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        dossier = services.dossier_create(
-            establishment=establishment,
-            certification=form.cleaned_data["certification"],
-            option=form.cleaned_data["option"],
-            by=request.user,
-        )
-        messages.success(request, f"Dossier {dossier.number} créé. Étape suivante : le dispositif.")
+        token = form.cleaned_data["creation_token"]
+        dossier = _created_with(token, request.user)
+        if dossier is None:
+            try:
+                with transaction.atomic():
+                    dossier = services.dossier_create(
+                        establishment=establishment,
+                        certification=form.cleaned_data["certification"],
+                        option=form.cleaned_data["option"],
+                        by=request.user,
+                    )
+                    if token:
+                        # Unique: a concurrent twin waits for this row, then fails here.
+                        Dossier.objects.filter(pk=dossier.pk).update(creation_token=token)
+            except IntegrityError:
+                dossier = _created_with(token, request.user)
+                if dossier is None:
+                    raise
+            else:
+                messages.success(
+                    request, f"Dossier {dossier.number} créé. Étape suivante : le dispositif."
+                )
+                return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.SCHEME)
+        messages.info(request, f"Ce formulaire a déjà créé le dossier {dossier.number}.")
         return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.SCHEME)
     return render(
         request,
         "dossiers/wizard/certification.html",
         {"form": form, "dossier": None, **_wizard_context(None, WizardStep.CERTIFICATION)},
     )
+
+
+def _created_with(token, user):
+    if not token:
+        return None
+    return dossiers_for(user).filter(creation_token=token).first()
 
 
 def _wizard_context(dossier, step):

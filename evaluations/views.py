@@ -9,6 +9,7 @@ from dossiers.enums import STATE_BADGES
 from dossiers.exceptions import DossierActionError
 from dossiers.rules import is_assigned_assessor
 from dossiers.selectors import dossiers_for
+from dossiers.stale import require_perm
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_dossier_read
 from ecertif.core.files import private_file_response
@@ -24,8 +25,7 @@ LINK_SESSION_KEY = "workplace_invitation_link"
 def _load(request, pk, perm="evaluations.view_assessment"):
     """The dossier's assessment, for a user who may see the dossier (404) and `perm` (403)."""
     dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
-    if not rules.has_perm(perm, request.user, dossier):
-        raise PermissionDenied
+    require_perm(request.user, perm, dossier)
     assessment = get_object_or_404(
         Assessment.objects.select_related("assessor__user"), dossier=dossier
     )

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "ecertif.core.middleware.RoleMiddleware",
     "ecertif.core.middleware.RequireMFAMiddleware",
+    "dossiers.middleware.DossierRaceMiddleware",
 ]
 
 ROOT_URLCONF = "ecertif.urls"

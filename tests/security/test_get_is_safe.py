@@ -121,8 +121,7 @@ def test_get_never_writes_nor_fails(client, demo, role):
             detector.writes.clear()
             response = client.get(url)
             if response.streaming:
-                b"".join(response.streaming_content)
-            response.close()
+                b"".join(response.streaming_content)  # closes the file
             if response.status_code >= 500 or detector.writes:
                 failures.append((url, response.status_code, list(detector.writes)))
     assert failures == []
