@@ -7,6 +7,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers.enums import DossierState
 from dossiers.exceptions import DossierActionError
+from ecertif.audit.services import client_ip
 
 from .models import WorkplaceAssessorInvitation
 from .services import hash_token, workplace_observations_save
@@ -88,14 +90,39 @@ def _notice(request, reason, invitation=None):
     return render(request, "workplace/notice.html", context, status=NOTICE_STATUS[reason])
 
 
+# Unknown invitation links accepted from one address per hour before a French 429: a real
+# assessor mistypes a link a few times, a token guesser tries thousands.
+TOKEN_MISSES_PER_HOUR = 20
+
+
+def _miss_key(request):
+    return f"workplace-token-miss:{client_ip(request)}"
+
+
+def _guessing(request):
+    return (cache.get(_miss_key(request)) or 0) >= TOKEN_MISSES_PER_HOUR
+
+
+def _count_miss(request):
+    key = _miss_key(request)
+    cache.add(key, 0, timeout=3600)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+
+
 @login_not_required
 @_private
 @require_safe
 def workplace_enter(request, token):
-    if not TOKEN_RE.fullmatch(token):
-        return _notice(request, "unknown")
-    invitation = _invitations().filter(token_hash=hash_token(token)).first()
+    if _guessing(request):
+        return render(request, "429.html", status=429)
+    invitation = None
+    if TOKEN_RE.fullmatch(token):
+        invitation = _invitations().filter(token_hash=hash_token(token)).first()
     if invitation is None:
+        _count_miss(request)
         return _notice(request, "unknown")
     refusal = _refusal(invitation)
     if refusal:

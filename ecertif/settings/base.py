@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ecertif.core.middleware.RoleMiddleware",
+    "ecertif.core.sessions.SessionTimeoutMiddleware",
     "ecertif.core.middleware.RequireMFAMiddleware",
     "dossiers.middleware.DossierRaceMiddleware",
 ]
@@ -222,6 +223,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions end after this idle time (shorter for the secretariat) and at most SESSION_COOKIE_AGE
+# after login (ecertif/core/sessions.py).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
+SESSION_IDLE_TIMEOUT_SECRETARIAT = env.int("SESSION_IDLE_TIMEOUT_SECRETARIAT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CSP = {
     "default-src": [CSP.SELF],
