@@ -1,5 +1,3 @@
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
@@ -10,12 +8,14 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from ecertif.audit.history_admin import FieldHistoryAdmin
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_access
 
 from . import services
+from .access_export import candidate_zip
 from .enums import DossierState
 from .exceptions import DossierActionError
 from .models import Attachment, Candidate, Dossier, DossierTransition, TrainingProvider
-from .privacy import candidate_data
 
 
 class TransitionInline(admin.TabularInline):
@@ -145,14 +145,25 @@ class CandidateAdmin(FieldHistoryAdmin, admin.ModelAdmin):
     search_fields = ["birth_name", "usage_name", "first_names", "email"]
     actions = ["export_personal_data"]
 
-    @admin.action(description="Exporter toutes les données détenues (RGPD, JSON)")
+    @admin.action(description="Exporter toutes les données détenues (RGPD, ZIP)")
     def export_personal_data(self, request, queryset):
-        data = [candidate_data(candidate) for candidate in queryset]
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
+        candidate = queryset.first()
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Choisissez un seul candidat pour cet export.", messages.WARNING
+            )
+            return None
+        log_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            object_type="art15",
+            object_id=candidate.pk,
+            candidate_ids=[candidate.pk],
         )
-        response["Content-Disposition"] = 'attachment; filename="donnees-candidats.json"'
+        response = HttpResponse(candidate_zip(candidate), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="donnees-candidat-{candidate.pk}.zip"'
+        )
         response["Cache-Control"] = "private, no-store"
         return response
 

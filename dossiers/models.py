@@ -78,6 +78,9 @@ class Candidate(models.Model):
     company_entry_date = models.DateField("date d'entrée dans l'entreprise", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
+    # Set by the RGPD anonymisation, which runs once per candidate.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
+
     # Field-level history (old → new, who, when), shown in the admin.
     history = HistoricalRecords()
 

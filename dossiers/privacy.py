@@ -4,16 +4,20 @@ period. The figures (states, certifications, dates, decisions) are kept for the 
 import datetime
 
 import pgtrigger
+from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ecertif.audit.services import access_log_for_candidate
+from ecertif.mail.models import OutboxEmail
 from ecertif.notifications.models import Notification
 
 from .enums import DECIDED_STATES
 from .models import Attachment, Candidate, Dossier, TransitionReason
 
 ANONYMISED = "Anonymisé"
+ERASED_TEXT = "Contenu effacé : les données personnelles du candidat ont été anonymisées."
 
 
 def candidate_data(candidate):
@@ -126,6 +130,7 @@ def purgeable_candidates(*, retention_years, now=None):
     )
     return (
         Candidate.objects.exclude(birth_name=ANONYMISED)
+        .filter(anonymised_at__isnull=True)
         .exclude(pk__in=recent)
         .exclude(pk__in=open_)
         .filter(dossiers__isnull=False)
@@ -133,14 +138,51 @@ def purgeable_candidates(*, retention_years, now=None):
     )
 
 
+def _holds_certificate(candidate):
+    IssuedDocument = apps.get_model("jurys", "IssuedDocument")
+    return IssuedDocument.objects.filter(decision__dossier__candidate=candidate).exists()
+
+
+def _erase_messages(candidate, dossiers):
+    """The outbox and the bells name the candidate: their texts go (the rows stay counted)."""
+    needles = [d.number for d in dossiers]
+    full_name = f"{candidate.first_names} {candidate.birth_name}".strip()
+    if len(full_name) > 3:
+        needles.append(full_name)
+    mentions = Q()
+    for needle in needles:
+        mentions |= Q(subject__contains=needle) | Q(body_text__contains=needle)
+    if needles:
+        OutboxEmail.objects.filter(mentions).update(
+            subject=f"[{ANONYMISED}]", body_text=ERASED_TEXT, body_html=""
+        )
+    notes = Q()
+    for dossier in dossiers:
+        for prefix in (f"/dossiers/{dossier.pk}/", f"/evaluations/{dossier.pk}/"):
+            notes |= Q(link__startswith=prefix)
+        notes |= Q(link__startswith=f"/jurys/dossiers/{dossier.pk}/")
+    for needle in needles:
+        notes |= Q(text__contains=needle)
+    if needles:
+        Notification.objects.filter(notes).delete()
+
+
 @transaction.atomic
 def anonymise_candidate(candidate):
-    """Replace the identity, delete the files; keep the dossier's figures."""
+    """Replace the identity, delete the files; keep the dossier's figures. Idempotent.
+
+    A holder of a certificate or attestation keeps the minimal record its verification needs
+    (civility, names, birth date; the certification, date and number are the decision's)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.anonymised_at is not None:
+        return 0
+    dossiers = list(candidate.dossiers.all())
+    _erase_messages(candidate, dossiers)
     files = []
     for attachment in Attachment.objects.filter(dossier__candidate=candidate):
         files.append((attachment.file.storage, attachment.file.name))
     Attachment.objects.filter(dossier__candidate=candidate).delete()
-    for dossier in candidate.dossiers.all():
+    for dossier in dossiers:
         assessment = (
             getattr(dossier, "assessment", None) if hasattr(dossier, "assessment") else None
         )
@@ -157,15 +199,19 @@ def anonymise_candidate(candidate):
             )
             assessment.results.update(comment="", workplace_observation="")
         TransitionReason.objects.filter(transition__dossier=dossier).delete()
-        # The bell texts name the candidate.
-        Notification.objects.filter(link__startswith=f"/dossiers/{dossier.pk}/").delete()
     erase_candidate_history(candidate.pk)
     year = candidate.birth_date.year
+    identity = {
+        "birth_name": ANONYMISED,
+        "first_names": ANONYMISED,
+        "birth_date": datetime.date(year, 1, 1),
+    }
+    if _holds_certificate(candidate):
+        identity = {}  # the holder record a certificate must keep verifiable
     Candidate.objects.filter(pk=candidate.pk).update(
-        birth_name=ANONYMISED,
+        **identity,
+        anonymised_at=timezone.now(),
         usage_name="",
-        first_names=ANONYMISED,
-        birth_date=datetime.date(year, 1, 1),
         birth_place="",
         birth_place_code="",
         email="",

@@ -15,3 +15,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="ecertif_groups")
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="ecertif_session_clocks")

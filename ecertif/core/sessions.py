@@ -25,7 +25,17 @@ SEEN_KEY = "ecertif_last_seen"
 SEEN_PRECISION = 60
 
 
-def _idle_limit(request):
+def stamp_login(sender, request, user, **kwargs):
+    """`user_logged_in` receiver: the clocks start at login (no extra write on the next page)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED_KEY] = now
+        request.session[SEEN_KEY] = now
+
+
+def _idle_limit(request, idle):
+    if idle <= min(settings.SESSION_IDLE_TIMEOUT, settings.SESSION_IDLE_TIMEOUT_SECRETARIAT):
+        return idle  # within both limits: no need to know the role (no query)
     if Role.SECRETARIAT in request.roles:
         return settings.SESSION_IDLE_TIMEOUT_SECRETARIAT
     return settings.SESSION_IDLE_TIMEOUT
@@ -43,7 +53,7 @@ class SessionTimeoutMiddleware:
             seen = session.get(SEEN_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 return self._expire(request, "Votre session a dépassé sa durée maximale")
-            if now - seen > _idle_limit(request):
+            if now - seen > _idle_limit(request, now - seen):
                 return self._expire(
                     request, "Votre session a expiré après une période d'inactivité"
                 )
