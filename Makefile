@@ -37,17 +37,26 @@ deploy-check: install
 	DJANGO_SETTINGS_MODULE=ecertif.settings.prod \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	ALLOWED_HOSTS=ecertif.example.org EMAIL_URL=smtp://localhost:25 \
+	DATABASE_URL=postgres://ecertif@localhost:5432/ecertif REDIS_URL=redis://localhost:6379/0 \
+	SITE_URL=https://ecertif.example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-pytest: install
-	$(VENV)/bin/pytest
+# Both cores by default (PYTEST_WORKERS=0 runs in one process).
+PYTEST_WORKERS ?= 2
 
-test: lint migrations-check deploy-check pytest
+# Settings named explicitly: manage.py, wsgi and Celery default to production.
+pytest: export DJANGO_SETTINGS_MODULE = ecertif.settings.test
+pytest: install
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# The deploy check runs once, inside the suite (tests/test_deploy_check.py).
+test: lint migrations-check pytest
 
 BENCH_DOSSIERS ?= 100000
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/ecertif_bench
 
 # Performance benchmark on PostgreSQL (not part of `make test`): see bench/README.md.
+bench: export DJANGO_SETTINGS_MODULE = ecertif.settings.dev
 bench: install
 	psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))"
 	psql "$(dir $(BENCH_DB))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DB))"

@@ -11,7 +11,7 @@ from ecertif.audit.history_admin import FieldHistoryAdmin
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_access
 
-from . import services
+from . import workflow
 from .access_export import candidate_zip
 from .enums import DossierState
 from .exceptions import DossierActionError
@@ -55,14 +55,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-# Transitions offered in the admin: (slug, label, service, needs a reason).
-ADMIN_TRANSITIONS = {
-    "return_for_completion": (
-        "Renvoyer à l'employeur pour complément",
-        services.dossier_return_for_completion,
-        True,
-    ),
-}
+def admin_transitions(dossier, user):
+    """The buttons of the change page (SPEC §7): the transitions that take a reason, offered
+    to `user` by the table, performed by the same services as in the application."""
+    return [step for step in workflow.available_transitions(dossier, user) if step.needs_reason]
 
 
 @admin.register(Dossier)
@@ -105,20 +101,24 @@ class DossierAdmin(FieldHistoryAdmin, admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "admin_transitions": ADMIN_TRANSITIONS}
+        dossier = self.get_object(request, object_id)
+        steps = admin_transitions(dossier, request.user) if dossier is not None else []
+        extra_context = {**(extra_context or {}), "admin_transitions": steps}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request, pk, name):
         dossier = get_object_or_404(Dossier, pk=pk)
-        if name not in ADMIN_TRANSITIONS:
+        step = workflow.TRANSITIONS.get(name)
+        if step is None or not step.needs_reason:
             messages.error(request, "Action inconnue.")
             return redirect(reverse("admin:dossiers_dossier_change", args=[pk]))
-        label, service, needs_reason = ADMIN_TRANSITIONS[name]
+        label = step.label
         form = ReasonForm(request.POST or None)
-        if request.method == "POST" and (not needs_reason or form.is_valid()):
-            kwargs = {"reason": form.cleaned_data["reason"]} if needs_reason else {}
+        if request.method == "POST" and form.is_valid():
             try:
-                service(dossier=dossier, by=request.user, **kwargs)
+                workflow.service(name)(
+                    dossier=dossier, by=request.user, reason=form.cleaned_data["reason"]
+                )
             except DossierActionError as error:
                 for message in error.messages:
                     messages.error(request, message)

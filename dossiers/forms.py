@@ -6,11 +6,11 @@ from django.apps import apps
 from django.utils import timezone
 
 from ecertif.accounts.siret import SiretFormField
-from evaluations.selectors import accredited_assessors
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
 from .enums import AttachmentKind, Civility, DossierState
 from .models import Candidate, TrainingProvider
+from .selectors import accredited_assessors
 
 REQUIRED = {"required": "Ce champ est obligatoire."}
 
@@ -205,12 +205,14 @@ class AssessorForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif (transmis à l'employeur)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Indiquez le motif du renvoi : l'employeur le recevra."},
-    )
+    """The reason of a transition that takes one (return, reopen, revoke)."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+    def __init__(self, *args, label, required, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required
 
 
 class DossierFilterForm(forms.Form):

@@ -1,6 +1,6 @@
 """Conditions of the transitions, as lists of what is missing, in French."""
 
-from evaluations.selectors import is_accredited
+from django.utils import timezone
 
 from .enums import AttachmentKind
 
@@ -17,6 +17,14 @@ CANDIDATE_REQUIRED = {
     "highest_diploma_level": "niveau de diplôme",
     "position_held": "poste occupé",
 }
+
+
+def _is_accredited(dossier, day):
+    """The chosen assessor holds an accreditation for the certification valid on `day`."""
+    day = day or timezone.localdate()
+    return dossier.assessor.accreditations.filter(
+        certifications=dossier.certification_id, valid_from__lte=day, valid_until__gte=day
+    ).exists()
 
 
 def submit_missing(dossier, *, day=None):
@@ -49,7 +57,7 @@ def submit_missing(dossier, *, day=None):
     if dossier.assessor_id is None:
         missing.append("Choisissez l'évaluateur habilité CPNE.")
     else:
-        if not is_accredited(assessor=dossier.assessor, certification=certification, day=day):
+        if not _is_accredited(dossier, day):
             missing.append(
                 "L'évaluateur choisi n'a pas d'habilitation valide aujourd'hui pour cette "
                 "certification : choisissez-en un autre."
@@ -59,17 +67,9 @@ def submit_missing(dossier, *, day=None):
     return missing
 
 
-def can_be_submitted(dossier):
-    return not submit_missing(dossier)
-
-
 def return_missing(dossier):
     # Competence results arrive with the assessment (#4); until one exists, returning is allowed.
     assessment = getattr(dossier, "assessment", None)
     if assessment is not None and assessment.has_results():
         return ["Des résultats ont déjà été saisis : le dossier ne peut plus être renvoyé."]
     return []
-
-
-def can_be_returned(dossier):
-    return not return_missing(dossier)

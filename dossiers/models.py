@@ -4,27 +4,16 @@ from django.contrib import admin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.timezone import localtime
-from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
 from ecertif.accounts.models import phone_validator, postcode_validator
 from ecertif.accounts.siret import validate_siret
 from ecertif.audit.triggers import NO_UPDATE
-from ecertif.core.uploads import generated_name
-from evaluations.guards import can_be_completed
-from jurys.guards import can_be_decided, can_be_reopened
-from jurys.rules import can_decide, can_reopen, can_revoke
+from ecertif.files.uploads import generated_name
 
-from . import guards
-from .enums import (
-    DECIDED_STATES,
-    AttachmentKind,
-    Civility,
-    DiplomaLevel,
-    DossierState,
-    Transition,
-)
-from .rules import can_complete, can_return, can_submit
+from .enums import DECIDED_STATES, AttachmentKind, Civility, DiplomaLevel, DossierState, Transition
+from .workflow import fsm_transition
 
 birth_place_code_validator = RegexValidator(
     r"^(\d{5}|2[AB]\d{3})$",
@@ -243,64 +232,38 @@ class Dossier(FSMModelMixin, models.Model):
     def state_enum(self):
         return DossierState(self.state)
 
-    @transition(
-        field=state,
-        source=DossierState.REGISTERING,
-        target=DossierState.AWAITING_ASSESSMENT,
-        conditions=[guards.can_be_submitted],
-        permission=can_submit,
-    )
+    @property
+    def is_decided(self):
+        return self.state in DECIDED_STATES
+
+    @property
+    def is_awaiting_jury(self):
+        return self.state == DossierState.AWAITING_JURY
+
+    # The transitions: source, target, conditions and permission come from the table in
+    # workflow.py; the methods only stamp fields. Call them through workflow.transition().
+
+    @fsm_transition(state, Transition.SUBMIT)
     def submit(self, *, at):
         self.submitted_at = at
 
-    @transition(
-        field=state,
-        source=DossierState.AWAITING_ASSESSMENT,
-        target=DossierState.REGISTERING,
-        conditions=[guards.can_be_returned],
-        permission=can_return,
-    )
+    @fsm_transition(state, Transition.RETURN_FOR_COMPLETION)
     def return_for_completion(self):
         self.assessor_confirmed_at = None
 
-    @transition(
-        field=state,
-        source=DossierState.AWAITING_ASSESSMENT,
-        target=DossierState.AWAITING_JURY,
-        conditions=[can_be_completed],
-        permission=can_complete,
-    )
+    @fsm_transition(state, Transition.COMPLETE_ASSESSMENT)
     def complete_assessment(self):
         """Stamps nothing on the dossier: the service closes the assessment itself."""
 
-    @transition(
-        field=state,
-        source=DossierState.AWAITING_JURY,
-        target=DossierState.AWAITING_ASSESSMENT,
-        conditions=[can_be_reopened],
-        permission=can_reopen,
-    )
+    @fsm_transition(state, Transition.REOPEN_ASSESSMENT)
     def reopen_assessment(self):
         """The secretariat sends the dossier back to its assessor (with a reason)."""
 
-    @transition(
-        field=state,
-        source=DossierState.AWAITING_JURY,
-        target=RETURN_VALUE(
-            DossierState.VALIDATED, DossierState.PARTIALLY_VALIDATED, DossierState.NOT_VALIDATED
-        ),
-        conditions=[can_be_decided],
-        permission=can_decide,
-    )
+    @fsm_transition(state, Transition.DECIDE)
     def decide(self, *, outcome):
         return outcome
 
-    @transition(
-        field=state,
-        source=list(DECIDED_STATES),
-        target=DossierState.AWAITING_JURY,
-        permission=can_revoke,
-    )
+    @fsm_transition(state, Transition.REVOKE_DECISION)
     def revoke_decision(self):
         """The previous decision stays in the history; the service marks it revoked."""
 

@@ -4,7 +4,8 @@ import rules
 
 from ecertif.accounts.rules import is_secretariat
 
-from .enums import DossierState
+from .enums import DossierState, Transition
+from .workflow import leaves
 
 # Every predicate answers False without a dossier: Django asks model-level questions
 # (`user.has_perm("dossiers.change_dossier")`, in the admin) with no object.
@@ -60,30 +61,25 @@ can_view = (
     | (is_submitted & is_jury_of)
 )
 can_edit = is_employer_of & is_registering
-can_return_predicate = (is_assigned_assessor | is_secretariat) & is_awaiting_assessment
 
 rules.add_perm("dossiers.view_dossier", can_view)
 rules.add_perm("dossiers.change_dossier", can_edit)
 rules.add_perm("dossiers.delete_dossier", can_edit)
 rules.add_perm("dossiers.duplicate_dossier", is_employer_of)
-rules.add_perm("dossiers.submit_dossier", can_edit)
-rules.add_perm("dossiers.return_dossier", can_return_predicate)
+# The transitions' permissions (workflow.TRANSITIONS): in a state the transition leaves (checked
+# first: no query), who.
+rules.add_perm("dossiers.submit_dossier", leaves(Transition.SUBMIT) & is_employer_of)
+rules.add_perm(
+    "dossiers.return_dossier",
+    leaves(Transition.RETURN_FOR_COMPLETION) & (is_assigned_assessor | is_secretariat),
+)
+rules.add_perm(
+    "dossiers.complete_assessment",
+    leaves(Transition.COMPLETE_ASSESSMENT) & is_assigned_assessor,
+)
 rules.add_perm("dossiers.add_attachment", can_edit)
 rules.add_perm("dossiers.view_attachment", can_view)
-rules.add_perm("dossiers.complete_assessment", is_assigned_assessor & is_awaiting_assessment)
 # The assessment: written by the assigned assessor while it is open, read by every reader of
 # the dossier once submitted.
 rules.add_perm("evaluations.change_assessment", is_assigned_assessor & is_awaiting_assessment)
 rules.add_perm("evaluations.view_assessment", can_view & is_submitted)
-
-
-def can_submit(instance, user):
-    return rules.has_perm("dossiers.submit_dossier", user, instance)
-
-
-def can_complete(instance, user):
-    return rules.has_perm("dossiers.complete_assessment", user, instance)
-
-
-def can_return(instance, user):
-    return rules.has_perm("dossiers.return_dossier", user, instance)

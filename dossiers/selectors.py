@@ -1,12 +1,43 @@
 """Per-user querysets: every view loads dossiers through these, another tenant's is a 404."""
 
+from django.apps import apps
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from ecertif.accounts.rules import is_secretariat
 
 from .enums import DossierState
 from .models import Candidate, Dossier
+
+# Models of the apps built on the dossiers (evaluations, jurys, notifications' rows about
+# dossiers) are reached through the registry, not imported: imports only go down.
+
+
+def _model(label):
+    return apps.get_model(label)
+
+
+def accredited_assessors(*, certification, day=None):
+    """Assessors holding an accreditation for `certification` valid on `day` (today by default)."""
+    day = day or timezone.localdate()
+    assessor_model = Dossier._meta.get_field("assessor").related_model
+    return (
+        assessor_model.objects.filter(
+            accreditations__certifications=certification,
+            accreditations__valid_from__lte=day,
+            accreditations__valid_until__gte=day,
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def is_accredited(*, assessor, certification, day=None):
+    return (
+        accredited_assessors(certification=certification, day=day).filter(pk=assessor.pk).exists()
+    )
 
 
 def visibility_filter(user):
@@ -90,12 +121,9 @@ def filter_dossiers(
 
 def annotate_for_list(queryset, user):
     """What the row icons need, as subqueries: no query per row."""
-    from django.apps import apps
-
-    from ecertif.notifications.models import Notification
-    from evaluations.models import WorkplaceAssessorInvitation
-
-    registration = apps.get_model("jurys", "SessionRegistration")
+    invitation = _model("evaluations.WorkplaceAssessorInvitation")
+    notification = _model("notifications.Notification")
+    registration = _model("jurys.SessionRegistration")
 
     link = Concat(
         Value("/dossiers/"),
@@ -105,12 +133,10 @@ def annotate_for_list(queryset, user):
     )
     return queryset.annotate(
         has_invitation=Exists(
-            WorkplaceAssessorInvitation.objects.filter(
-                assessment__dossier=OuterRef("pk"), revoked_at__isnull=True
-            )
+            invitation.objects.filter(assessment__dossier=OuterRef("pk"), revoked_at__isnull=True)
         ),
         unread_notification=Exists(
-            Notification.objects.filter(recipient=user, read_at__isnull=True, link=link)
+            notification.objects.filter(recipient=user, read_at__isnull=True, link=link)
         ),
         is_registered=Exists(
             registration.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True)
@@ -120,9 +146,7 @@ def annotate_for_list(queryset, user):
 
 def to_register(queryset):
     """« À inscrire à un jury »: evaluated dossiers registered to no session."""
-    from django.apps import apps
-
-    registration = apps.get_model("jurys", "SessionRegistration")
+    registration = _model("jurys.SessionRegistration")
     return queryset.filter(state=DossierState.AWAITING_JURY).exclude(
         Exists(registration.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True))
     )

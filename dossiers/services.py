@@ -1,21 +1,20 @@
-"""Every write on a dossier. Transitions: lock, check, transition, save, history, side effects."""
+"""Every write on a dossier. Its state changes go through workflow.transition()."""
 
 import rules
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import can_proceed, has_transition_perm
 
-from ecertif.core.sequences import next_value
-from ecertif.core.uploads import check_upload
+from ecertif.files.uploads import check_upload
 from ecertif.notifications.services import notify_by_mail_too
-from evaluations.selectors import is_accredited
+from ecertif.sequences import next_value
 
-from . import guards
+from . import workflow
 from .enums import DossierState, Transition
-from .exceptions import ALREADY_MOVED, NOT_ALLOWED, NOT_EDITABLE, DossierActionError
-from .models import Attachment, Dossier, DossierNumberSequence, DossierTransition
+from .exceptions import NOT_ALLOWED, NOT_EDITABLE, DossierActionError
+from .models import Attachment, Dossier, DossierNumberSequence
 from .privacy import erase_candidate_history
+from .selectors import is_accredited
 from .signals import dossier_submitted
 
 
@@ -23,17 +22,6 @@ def next_dossier_number(*, year=None):
     """`CQP-<year>-<6 digits>`, allocated under a row lock: safe under concurrent creation."""
     year = year or timezone.localdate().year
     return f"CQP-{year}-{next_value(DossierNumberSequence, year=year):06d}"
-
-
-def _record(*, dossier, source, transition, by, reason=""):
-    return DossierTransition.objects.create(
-        dossier=dossier,
-        source=source,
-        target=dossier.state,
-        transition=transition,
-        actor=by,
-        reason=reason,
-    )
 
 
 def _require(perm, user, dossier):
@@ -60,7 +48,7 @@ def dossier_create(*, establishment, certification, option=None, by):
         option=option,
         created_by=by,
     )
-    _record(dossier=dossier, source="", transition=Transition.CREATE, by=by)
+    workflow.record(dossier=dossier, transition=Transition.CREATE, by=by)
     return dossier
 
 
@@ -196,9 +184,8 @@ def dossier_duplicate(*, dossier, by):
         origin=dossier,
         created_by=by,
     )
-    _record(
+    workflow.record(
         dossier=copy,
-        source="",
         transition=Transition.CREATE,
         by=by,
         reason=f"Copie du dossier {dossier.number}",
@@ -206,26 +193,8 @@ def dossier_duplicate(*, dossier, by):
     return copy
 
 
-def _check_transition(method, user, missing):
-    """Permission first (who), then conditions (what is missing), as django-fsm sees them."""
-    dossier = method.__self__
-    if not method._django_fsm.has_transition_perm(dossier, dossier.state, user):
-        raise DossierActionError(NOT_ALLOWED)
-    if not can_proceed(method):
-        raise DossierActionError(*(missing or [NOT_ALLOWED]))
-    assert has_transition_perm(method, user)
-
-
 def dossier_submit(*, dossier, by):
-    with transaction.atomic():
-        locked = _lock(dossier)
-        if locked.state != DossierState.REGISTERING:
-            raise DossierActionError(ALREADY_MOVED)
-        _check_transition(locked.submit, by, guards.submit_missing(locked))
-        source = locked.state
-        locked.submit(at=timezone.now())
-        locked.save()
-        _record(dossier=locked, source=source, transition=Transition.SUBMIT, by=by)
+    def effects(locked):
         dossier_submitted.send(sender=Dossier, dossier=locked)
         assessor_user = locked.assessor.user
         link = reverse("dossiers:detail", args=[locked.pk])
@@ -237,35 +206,33 @@ def dossier_submit(*, dossier, by):
             template="dossier_submitted",
             context={"dossier": locked, "assessor": assessor_user, "link": link},
         )
-    return locked
+
+    return workflow.transition(
+        dossier=dossier,
+        name=Transition.SUBMIT,
+        by=by,
+        check=lambda locked: {"at": timezone.now()},
+        effects=effects,
+    )
 
 
 def dossier_return_for_completion(*, dossier, by, reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise DossierActionError("Indiquez le motif du renvoi : l'employeur le recevra.")
-    with transaction.atomic():
-        locked = _lock(dossier)
-        if locked.state != DossierState.AWAITING_ASSESSMENT:
-            raise DossierActionError(ALREADY_MOVED)
-        _check_transition(locked.return_for_completion, by, guards.return_missing(locked))
-        source = locked.state
-        locked.return_for_completion()
-        locked.save()
-        _record(
-            dossier=locked,
-            source=source,
-            transition=Transition.RETURN_FOR_COMPLETION,
-            by=by,
-            reason=reason,
-        )
+    def effects(locked):
+        text = (reason or "").strip()
         link = reverse("dossiers:detail", args=[locked.pk])
         notify_by_mail_too(
             recipients=[m.user for m in locked.establishment.memberships.select_related("user")],
-            text=f"Dossier {locked.number} renvoyé pour complément : {reason[:120]}",
+            text=f"Dossier {locked.number} renvoyé pour complément : {text[:120]}",
             link=link,
             subject=f"[e-Certif] Dossier {locked.number} à compléter",
             template="dossier_returned",
-            context={"dossier": locked, "reason": reason, "link": link},
+            context={"dossier": locked, "reason": text, "link": link},
         )
-    return locked
+
+    return workflow.transition(
+        dossier=dossier,
+        name=Transition.RETURN_FOR_COMPLETION,
+        by=by,
+        reason=reason,
+        effects=effects,
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .enums import Transition
 
 app_name = "dossiers"
 
@@ -10,7 +11,12 @@ urlpatterns = [
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/etape/<slug:step>/", views.dossier_step, name="step"),
     path("<int:pk>/soumettre/", views.dossier_submit, name="submit"),
-    path("<int:pk>/renvoyer/", views.dossier_return, name="return"),
+    path(
+        "<int:pk>/renvoyer/",
+        views.state_change,
+        {"name": Transition.RETURN_FOR_COMPLETION},
+        name="return",
+    ),
     path("<int:pk>/supprimer/", views.dossier_delete, name="delete"),
     path("<int:pk>/dupliquer/", views.dossier_duplicate, name="duplicate"),
     path(

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_dossier_read
-from ecertif.core.files import private_file_response
+from ecertif.files.downloads import private_file_response
 
-from . import services
-from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, WizardStep
+from . import services, workflow
+from .enums import STATE_BADGES, WIZARD_STEPS, DossierState, Transition, WizardStep
 from .exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
 from .forms import (
     AssessorForm,
@@ -27,7 +29,6 @@ from .forms import (
 )
 from .guards import submit_missing
 from .models import Dossier
-from .rules import is_assigned_assessor, is_secretariat
 from .selectors import annotate_for_list, dossiers_for, filter_dossiers
 from .stale import require_perm
 from .wizard import next_step, previous_step, resume_step, step_status
@@ -93,7 +94,12 @@ def dossier_detail(request, pk):
             "can_edit": can_edit,
             "can_delete": rules.has_perm("dossiers.delete_dossier", request.user, dossier),
             "can_duplicate": rules.has_perm("dossiers.duplicate_dossier", request.user, dossier),
-            "can_return": rules.has_perm("dossiers.return_dossier", request.user, dossier),
+            # The buttons of the transitions that take a reason (their page is state_change).
+            "reason_transitions": [
+                step
+                for step in workflow.available_transitions(dossier, request.user)
+                if step.needs_reason
+            ],
             "can_view_assessment": rules.has_perm(
                 "evaluations.view_assessment", request.user, dossier
             ),
@@ -316,41 +322,67 @@ def dossier_submit(request, pk):
     return redirect("dossiers:detail", pk=dossier.pk)
 
 
-def dossier_return(request, pk):
-    assessor = getattr(request.user, "assessor_profile", None)
-    if (
-        assessor is not None
-        and not dossiers_for(request.user).filter(pk=pk).exists()
-        and Dossier.objects.filter(
-            pk=pk, assessor=assessor, submitted_at__isnull=False, state=DossierState.REGISTERING
-        ).exists()
-    ):
-        # Returned by someone else meanwhile: the assessor no longer sees it.
-        messages.error(request, ALREADY_MOVED)
-        return redirect("dossiers:list")
-    dossier = _get_dossier(request, pk)
-    if not rules.has_perm("dossiers.return_dossier", request.user, dossier):
-        if (
-            dossier.state != DossierState.AWAITING_ASSESSMENT
-            and dossier.submitted_at is not None
-            and (is_assigned_assessor | is_secretariat)(request.user, dossier)
-        ):
-            # The page was opened before someone else moved the dossier.
+@dataclass(frozen=True)
+class ReasonPage:
+    template: str
+    field_label: str
+    field_required: str
+    done: str
+
+
+# The pages of the transitions that take a reason; who may, and from which state, is the table's.
+REASON_PAGES = {
+    Transition.RETURN_FOR_COMPLETION: ReasonPage(
+        "dossiers/return.html",
+        "Motif (transmis à l'employeur)",
+        "Indiquez le motif du renvoi : l'employeur le recevra.",
+        "Dossier renvoyé à l'employeur pour complément.",
+    ),
+    Transition.REOPEN_ASSESSMENT: ReasonPage(
+        "jurys/reopen.html",
+        "Motif",
+        "Indiquez le motif.",
+        "Évaluation rouverte : le dossier est de nouveau en attente d'évaluation.",
+    ),
+    Transition.REVOKE_DECISION: ReasonPage(
+        "jurys/revoke.html",
+        "Motif",
+        "Indiquez le motif.",
+        "Décision annulée : le dossier est de nouveau en attente de jury. L'ancienne décision "
+        "reste dans l'historique.",
+    ),
+}
+
+
+def state_change(request, pk, name):
+    """The page of a transition that takes a reason: the form, then the transition's service.
+    A page opened before someone else moved the dossier says so instead of refusing."""
+    page = REASON_PAGES[name]
+    dossier = dossiers_for(request.user).filter(pk=pk).first()
+    if dossier is None:
+        moved = Dossier.objects.filter(pk=pk).first()
+        if moved is not None and workflow.was_overtaken(moved, request.user, name):
+            # The move took the dossier out of this user's sight (a returned dossier).
+            messages.error(request, ALREADY_MOVED)
+            return redirect("dossiers:list")
+        raise Http404
+    if not workflow.is_allowed(dossier, request.user, name):
+        if workflow.was_overtaken(dossier, request.user, name):
             messages.error(request, ALREADY_MOVED)
             return redirect("dossiers:detail", pk=dossier.pk)
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, label=page.field_label, required=page.field_required)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_return_for_completion(
+            workflow.service(name)(
                 dossier=dossier, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DossierActionError as error:
             _show_errors(request, error)
         else:
-            messages.success(request, "Dossier renvoyé à l'employeur pour complément.")
+            messages.success(request, page.done)
         return redirect("dossiers:detail", pk=dossier.pk)
-    return render(request, "dossiers/return.html", {"dossier": dossier, "form": form})
+    return render(request, page.template, {"dossier": dossier, "form": form})
 
 
 def dossier_delete(request, pk):

@@ -1,13 +1,28 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecertif.settings.dev")
+# Never the development settings by accident: production refuses to start without its
+# variables; `make run` and the tests name their settings explicitly.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecertif.settings.prod")
 
 app = Celery("ecertif")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def _configure_logging(**kwargs):
+    """Workers and beat log like the web processes: settings.LOGGING (JSON, secrets masked)."""
+    import logging.config  # only workers and beat configure logging here
+
+    from django.conf import settings  # read once Celery has set Django up
+
+    logging.config.dictConfig(settings.LOGGING)
+    # Python warnings (Celery's own included) become log lines in the same format.
+    logging.captureWarnings(True)
+
 
 # Static schedule: django-celery-beat does not support Django 6.1 yet.
 app.conf.beat_schedule = {

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ecertif.accounts import views as account_views
-from ecertif.core import views as core_views
+from exports import views as export_views
+from home import views as home_views
 
 admin.site.site_header = "e-Certif — secrétariat des CQP"
 admin.site.site_title = "e-Certif"
@@ -13,20 +14,20 @@ admin.site.index_title = "Administration"
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     # Before allauth's: an account keeps its one address (see accounts.views.email_address).
     path("comptes/email/", account_views.email_address, name="account_email"),
     path("comptes/", include("allauth.urls")),
     path("", include("ecertif.accounts.urls")),
     path("referentiel/", include("referentiel.urls")),
     path("notifications/", include("ecertif.notifications.urls")),
-    path("dossiers/<int:pk>/dossier.pdf", core_views.dossier_pdf, name="dossier_pdf"),
+    path("dossiers/<int:pk>/dossier.pdf", export_views.dossier_pdf, name="dossier_pdf"),
     path("dossiers/", include("dossiers.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("jurys.urls")),
-    path("exports/", include("ecertif.exports.urls")),
-    path("statistiques/", include("ecertif.stats.urls")),
-    path("evaluation-metier/", include("evaluations.workplace_urls")),
+    path("exports/", include("exports.urls")),
+    path("statistiques/", include("stats.urls")),
+    path("evaluation-metier/", include("evaluations.workplace.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,6 +6,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "Évaluations"
 
     def ready(self):
+        # Imported once the app registry is ready: the receivers use the models.
         from dossiers.signals import dossier_submitted
 
         from .receivers import open_assessment_on_submit

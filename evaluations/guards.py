@@ -38,7 +38,3 @@ def complete_missing(dossier):
     if not assessment.guide_scan:
         missing.append("Joignez l'outil n°4 scanné (guide d'évaluation des compétences).")
     return missing
-
-
-def can_be_completed(dossier):
-    return not complete_missing(dossier)

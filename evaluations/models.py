@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ecertif.core.uploads import generated_name
+from ecertif.files.uploads import generated_name
 
 from .enums import ResultChoice
 

@@ -10,15 +10,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dossiers import workflow
 from dossiers.enums import DossierState, Transition
-from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
-from dossiers.models import Dossier, DossierTransition
-from ecertif.core.uploads import check_upload
+from dossiers.exceptions import NOT_ALLOWED, DossierActionError
+from dossiers.models import Dossier
+from ecertif.files.uploads import check_upload
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify, notify_by_mail_too
 
 from .enums import INVITATION_REMINDER_DAYS, INVITATION_VALIDITY_DAYS, ResultChoice
-from .guards import complete_missing
 from .models import Assessment, CompetenceResult, WorkplaceAssessorInvitation
 
 NO_INVITATION = (
@@ -251,26 +251,9 @@ def workplace_observations_save(*, invitation, observations, general_observation
 
 def assessment_complete(*, dossier, by):
     """awaiting_assessment → awaiting_jury, when every item of SPEC §3 is there."""
-    with transaction.atomic():
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        if locked.state != DossierState.AWAITING_ASSESSMENT:
-            raise DossierActionError(ALREADY_MOVED)
-        if not rules.has_perm("dossiers.complete_assessment", by, locked):
-            raise DossierActionError(NOT_ALLOWED)
-        missing = complete_missing(locked)
-        if missing:
-            raise DossierActionError(*missing)
-        source = locked.state
-        locked.complete_assessment()
-        locked.save()
+
+    def effects(locked):
         Assessment.objects.filter(dossier=locked).update(completed_at=timezone.now())
-        DossierTransition.objects.create(
-            dossier=locked,
-            source=source,
-            target=locked.state,
-            transition=Transition.COMPLETE_ASSESSMENT,
-            actor=by,
-        )
         link = reverse("dossiers:detail", args=[locked.pk])
         notify_by_mail_too(
             recipients=[m.user for m in locked.establishment.memberships.select_related("user")],
@@ -283,7 +266,10 @@ def assessment_complete(*, dossier, by):
             template="assessment_completed",
             context={"dossier": locked, "link": link},
         )
-    return locked
+
+    return workflow.transition(
+        dossier=dossier, name=Transition.COMPLETE_ASSESSMENT, by=by, effects=effects
+    )
 
 
 def send_invitation_reminders(*, now=None):

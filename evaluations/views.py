@@ -12,7 +12,7 @@ from dossiers.selectors import dossiers_for
 from dossiers.stale import require_perm
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_dossier_read
-from ecertif.core.files import private_file_response
+from ecertif.files.downloads import private_file_response
 
 from . import services
 from .forms import AssessmentDetailsForm, GuideForm, InvitationForm, ResultsForm

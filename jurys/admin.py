@@ -5,7 +5,6 @@ from django.template.response import TemplateResponse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from dossiers.admin import ADMIN_TRANSITIONS
 from dossiers.exceptions import DossierActionError
 from ecertif.audit.history_admin import FieldHistoryAdmin
 
@@ -159,13 +158,3 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-# The dossier admin's transition buttons (SPEC §7) also offer the jury's two secretariat
-# transitions, through the same services as the application.
-ADMIN_TRANSITIONS.update(
-    {
-        "reopen_assessment": ("Rouvrir l'évaluation", services.assessment_reopen, True),
-        "revoke_decision": ("Annuler la décision du jury", services.decision_revoke, True),
-    }
-)

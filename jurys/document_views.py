@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from dossiers.selectors import dossiers_for
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_access, log_dossier_read
-from ecertif.core.files import private_file_response
+from ecertif.files.downloads import private_file_response
 
 from . import documents
 from .enums import Outcome

@@ -5,14 +5,12 @@ Pure functions: model instances in, PDF bytes out, so a Celery task can call the
 
 from dataclasses import dataclass
 
-import weasyprint
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q
-from django.template.loader import render_to_string
 
 from dossiers.enums import Civility
 from dossiers.models import Dossier
+from ecertif.files.pdf import render_pdf
 from referentiel.enums import CertificationKind
 
 from .enums import College, Outcome, RegistrationEnd
@@ -24,10 +22,7 @@ from .models import (
     SessionRegistration,
 )
 
-LETTERHEAD = "Commission paritaire nationale de l'emploi des Industries Chimiques"
-LETTERHEAD_SERVICE = "Secrétariat des CQP"
 NOT_EXAMINED = "Non examiné"
-STYLESHEET = settings.BASE_DIR / "static" / "css" / "documents.css"
 
 _DOSSIER_RELATED = (
     "dossier__candidate",
@@ -159,19 +154,6 @@ def _identity(candidate):
         "born": "née" if feminine else "né",
         "candidate_noun": "candidate" if feminine else "candidat",
     }
-
-
-def render_pdf(template, context):
-    """Render a `templates/documents/` template (extending `documents/base.html`) to PDF bytes."""
-    html = render_to_string(
-        template,
-        {"letterhead": LETTERHEAD, "letterhead_service": LETTERHEAD_SERVICE, **context},
-    )
-    # Nothing is fetched from outside: the stylesheet is read here, documents embed no URL.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=())
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher)
-    stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
-    return document.write_pdf(stylesheets=[stylesheet])
 
 
 def session_decision_sheet(session):

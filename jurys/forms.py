@@ -25,15 +25,6 @@ class SessionChoiceForm(forms.Form):
         )
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Indiquez le motif."},
-    )
-
-
 class DecisionForm(forms.Form):
     """One line per competence to decide (carried ones are shown, not asked)."""
 

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from .models import CarriedCompetence
 from .rules import active_registration
 
 
@@ -19,15 +20,26 @@ def decide_missing(dossier, *, day=None):
     return []
 
 
-def can_be_decided(dossier):
-    return not decide_missing(dossier)
-
-
 def reopen_missing(dossier):
     if active_registration(dossier) is not None:
         return ["Le dossier est inscrit à une session : retirez-le d'abord de la session."]
     return []
 
 
-def can_be_reopened(dossier):
-    return not reopen_missing(dossier)
+def revoke_missing(dossier):
+    """Competences validated by the standing decision and carried into a new dossier
+    (« Représenter le candidat ») must not lose their source."""
+    carried_into = sorted(
+        CarriedCompetence.objects.filter(
+            source_decision__dossier=dossier, source_decision__revoked_at__isnull=True
+        )
+        .values_list("dossier__number", flat=True)
+        .distinct()
+    )
+    if carried_into:
+        return [
+            "Des compétences validées par cette décision sont reportées dans le dossier "
+            f"{', '.join(carried_into)} (« Représenter le candidat ») : supprimez ou "
+            "corrigez d'abord ce dossier."
+        ]
+    return []

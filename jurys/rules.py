@@ -1,10 +1,11 @@
-"""Jury permissions. Attribute-based only (no model import): dossiers.models reuses them."""
+"""Jury permissions. Attribute-based only (no model import)."""
 
 import rules
 from django.utils import timezone
 
-from dossiers.enums import DECIDED_STATES, DossierState
+from dossiers.enums import DECIDED_STATES, DossierState, Transition
 from dossiers.rules import is_employer_of
+from dossiers.workflow import leaves
 from ecertif.accounts.rules import is_secretariat
 
 
@@ -72,18 +73,11 @@ rules.add_perm("jurys.register_dossier", is_employer_of & is_awaiting_jury & ~is
 rules.add_perm(
     "jurys.withdraw_dossier", is_employer_of & is_awaiting_jury & is_registered & is_before_deadline
 )
-rules.add_perm("jurys.decide_dossier", (is_secretariat | is_decider_of) & is_awaiting_jury)
-rules.add_perm("jurys.revoke_decision", is_secretariat & is_decided)
-rules.add_perm("jurys.reopen_assessment", is_secretariat & is_awaiting_jury & ~is_registered)
-
-
-def can_decide(instance, user):
-    return rules.has_perm("jurys.decide_dossier", user, instance)
-
-
-def can_revoke(instance, user):
-    return rules.has_perm("jurys.revoke_decision", user, instance)
-
-
-def can_reopen(instance, user):
-    return rules.has_perm("jurys.reopen_assessment", user, instance)
+# The transitions' permissions (dossiers.workflow.TRANSITIONS): in a state it leaves, who.
+rules.add_perm("jurys.decide_dossier", leaves(Transition.DECIDE) & (is_secretariat | is_decider_of))
+rules.add_perm("jurys.revoke_decision", leaves(Transition.REVOKE_DECISION) & is_secretariat)
+# Not offered while registered (the guard says so when tried): withdraw from the session first.
+rules.add_perm(
+    "jurys.reopen_assessment",
+    leaves(Transition.REOPEN_ASSESSMENT) & is_secretariat & ~is_registered,
+)

@@ -9,15 +9,16 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from dossiers import workflow
 from dossiers.enums import DossierState, Transition
 from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED, DossierActionError
-from dossiers.models import Dossier, DossierTransition
+from dossiers.models import Dossier
 from dossiers.rules import is_employer_of
 from dossiers.services import next_dossier_number
 from ecertif.accounts.groups import secretariat_users
-from ecertif.core.sequences import next_value
 from ecertif.mail.services import queue_email
 from ecertif.notifications.services import notify, notify_by_mail_too, notify_many
+from ecertif.sequences import next_value
 from evaluations.enums import ResultChoice
 from evaluations.models import Assessment
 
@@ -29,7 +30,6 @@ from .enums import (
     RegistrationEnd,
     SessionStatus,
 )
-from .guards import decide_missing, reopen_missing
 from .models import (
     CarriedCompetence,
     CompetenceDecision,
@@ -48,17 +48,6 @@ class JuryError(DossierActionError):
 
 def _lock(dossier):
     return Dossier.objects.select_for_update().get(pk=dossier.pk)
-
-
-def _history(dossier, source, transition, by, reason=""):
-    DossierTransition.objects.create(
-        dossier=dossier,
-        source=source,
-        target=dossier.state,
-        transition=transition,
-        actor=by,
-        reason=reason,
-    )
 
 
 def _employers(dossier):
@@ -290,18 +279,12 @@ def next_document_number(*, kind, year=None):
 def decide(*, dossier, by, competences, motivation=""):
     """Record the jury's decision. `competences`: {competence id: (validated, motivation)} for
     every competence not carried from an earlier decision."""
-    with transaction.atomic():
-        locked = _lock(dossier)
-        if locked.state != DossierState.AWAITING_JURY:
-            raise JuryError(ALREADY_MOVED)
-        if not rules.has_perm("jurys.decide_dossier", by, locked):
-            raise JuryError(NOT_ALLOWED)
-        missing = decide_missing(locked)
-        if missing:
-            raise JuryError(*missing)
-        rows = decision_rows(locked)
+    motivation = motivation.strip()
+    decided = {}
+
+    def check(locked):
         errors, lines = [], []
-        for competence, result, carried in rows:
+        for competence, result, carried in decision_rows(locked):
             if carried is not None:
                 lines.append((competence, True, "", True))
                 continue
@@ -323,7 +306,6 @@ def decide(*, dossier, by, competences, motivation=""):
             lines.append((competence, bool(validated), (why or "").strip(), False))
         if errors:
             raise JuryError(*errors)
-        outcome = outcome_for(validated for _c, validated, _w, _k in lines)
         registration = (
             SessionRegistration.objects.select_for_update()
             .filter(pk=active_registration(locked).pk, ended_at__isnull=True)
@@ -331,14 +313,17 @@ def decide(*, dossier, by, competences, motivation=""):
         )
         if registration is None:  # released by the session's closing meanwhile
             raise JuryError(ALREADY_MOVED)
-        source = locked.state
-        locked.decide(outcome=outcome)
-        locked.save()
+        outcome = outcome_for(validated for _c, validated, _w, _k in lines)
+        decided.update(lines=lines, registration=registration, outcome=outcome)
+        return {"outcome": outcome}
+
+    def effects(locked):
+        registration, outcome = decided["registration"], decided["outcome"]
         decision = JuryDecision.objects.create(
             dossier=locked,
             session=registration.session,
             outcome=outcome,
-            motivation=motivation.strip(),
+            motivation=motivation,
             recorded_by=by,
         )
         CompetenceDecision.objects.bulk_create(
@@ -349,7 +334,7 @@ def decide(*, dossier, by, competences, motivation=""):
                 motivation=why,
                 carried=carried_flag,
             )
-            for competence, validated, why, carried_flag in lines
+            for competence, validated, why, carried_flag in decided["lines"]
         )
         registration.ended_at = timezone.now()
         registration.end_kind = RegistrationEnd.DECIDED
@@ -365,7 +350,6 @@ def decide(*, dossier, by, competences, motivation=""):
             IssuedDocument.objects.create(
                 decision=decision, kind=kind, number=next_document_number(kind=kind)
             )
-        _history(locked, source, Transition.DECIDE, by, reason=motivation.strip())
         label = Outcome(outcome).label
         link = reverse("dossiers:detail", args=[locked.pk])
         notify_by_mail_too(
@@ -376,65 +360,57 @@ def decide(*, dossier, by, competences, motivation=""):
             template="decision_recorded",
             context={"dossier": locked, "decision": decision, "link": link},
         )
-    return decision
+        return decision
+
+    return workflow.transition(
+        dossier=dossier,
+        name=Transition.DECIDE,
+        by=by,
+        reason=motivation,
+        check=check,
+        effects=effects,
+        error=JuryError,
+    )
 
 
 def decision_revoke(*, dossier, by, reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise JuryError("Indiquez le motif de l'annulation.")
-    with transaction.atomic():
-        locked = _lock(dossier)
-        if not rules.has_perm("jurys.revoke_decision", by, locked):
-            raise JuryError(
-                NOT_ALLOWED if locked.state != DossierState.AWAITING_JURY else ALREADY_MOVED
-            )
+    def effects(locked):
         decision = JuryDecision.objects.select_for_update().get(
             dossier=locked, revoked_at__isnull=True
         )
-        carried_into = sorted(
-            CarriedCompetence.objects.filter(source_decision=decision)
-            .values_list("dossier__number", flat=True)
-            .distinct()
-        )
-        if carried_into:
-            raise JuryError(
-                "Des compétences validées par cette décision sont reportées dans le dossier "
-                f"{', '.join(carried_into)} (« Représenter le candidat ») : supprimez ou "
-                "corrigez d'abord ce dossier."
-            )
-        source = locked.state
-        locked.revoke_decision()
-        locked.save()
         decision.revoked_at = timezone.now()
         decision.revoked_by = by
-        decision.revoke_reason = reason
+        decision.revoke_reason = reason.strip()
         decision.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        _history(locked, source, Transition.REVOKE_DECISION, by, reason=reason)
-    return decision
+        return decision
+
+    return workflow.transition(
+        dossier=dossier,
+        name=Transition.REVOKE_DECISION,
+        by=by,
+        reason=reason,
+        effects=effects,
+        error=JuryError,
+    )
 
 
 def assessment_reopen(*, dossier, by, reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise JuryError("Indiquez le motif de la réouverture : l'évaluateur le recevra.")
-    with transaction.atomic():
-        locked = _lock(dossier)
-        if locked.state != DossierState.AWAITING_JURY:
-            raise JuryError(ALREADY_MOVED)
-        if not rules.has_perm("jurys.reopen_assessment", by, locked):
-            raise JuryError(*(reopen_missing(locked) or [NOT_ALLOWED]))
-        source = locked.state
-        locked.reopen_assessment()
-        locked.save()
+    def effects(locked):
         Assessment.objects.filter(dossier=locked).update(completed_at=None)
-        _history(locked, source, Transition.REOPEN_ASSESSMENT, by, reason=reason)
         notify(
             recipient=locked.assessor.user,
-            text=f"Évaluation du dossier {locked.number} rouverte : {reason[:120]}",
+            text=f"Évaluation du dossier {locked.number} rouverte : {reason.strip()[:120]}",
             link=reverse("evaluations:assessment", args=[locked.pk]),
         )
-    return locked
+
+    return workflow.transition(
+        dossier=dossier,
+        name=Transition.REOPEN_ASSESSMENT,
+        by=by,
+        reason=reason,
+        effects=effects,
+        error=JuryError,
+    )
 
 
 # Capitalisation
@@ -502,12 +478,10 @@ def represent_candidate(*, dossier, by):
         )
         for competence, valid_until, decision in carried
     )
-    DossierTransition.objects.create(
+    workflow.record(
         dossier=new,
-        source="",
-        target=new.state,
         transition=Transition.CREATE,
-        actor=by,
+        by=by,
         reason=(
             f"Représentation du candidat après le dossier {dossier.number} "
             f"({len(carried)} compétence(s) acquise(s) reportée(s))"

@@ -1,5 +1,8 @@
 from django.urls import path
 
+from dossiers.enums import Transition
+from dossiers.views import state_change
+
 from . import document_views, views
 
 app_name = "jurys"
@@ -17,8 +20,19 @@ urlpatterns = [
     path("dossiers/<int:pk>/retirer/", views.withdraw, name="withdraw"),
     path("dossiers/<int:pk>/deplacer/", views.move, name="move"),
     path("dossiers/<int:pk>/decision/", views.decision, name="decide"),
-    path("dossiers/<int:pk>/annuler-decision/", views.revoke, name="revoke"),
-    path("dossiers/<int:pk>/rouvrir-evaluation/", views.reopen, name="reopen"),
+    # The generic page of the transitions that take a reason.
+    path(
+        "dossiers/<int:pk>/annuler-decision/",
+        state_change,
+        {"name": Transition.REVOKE_DECISION},
+        name="revoke",
+    ),
+    path(
+        "dossiers/<int:pk>/rouvrir-evaluation/",
+        state_change,
+        {"name": Transition.REOPEN_ASSESSMENT},
+        name="reopen",
+    ),
     path("dossiers/<int:pk>/representer/", views.represent, name="represent"),
     path(
         "dossiers/<int:pk>/feuille-de-decision.pdf",

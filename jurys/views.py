@@ -14,7 +14,7 @@ from dossiers.stale import require_perm
 
 from . import services
 from .enums import SESSION_BADGES, SessionStatus
-from .forms import DecisionForm, ReasonForm, SessionChoiceForm
+from .forms import DecisionForm, SessionChoiceForm
 from .models import JurySession, SessionRegistration
 from .rules import is_decider_of
 from .selectors import sessions_for
@@ -210,44 +210,6 @@ def decision(request, pk):
             if hasattr(dossier, "assessment")
             else [],
         },
-    )
-
-
-def _reason_action(request, pk, perm, service, template, success):
-    dossier = _dossier(request, pk, "dossiers.view_dossier")
-    require_perm(request.user, perm, dossier)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(dossier=dossier, by=request.user, reason=form.cleaned_data["reason"])
-        except DossierActionError as error:
-            _errors(request, error)
-        else:
-            messages.success(request, success)
-        return redirect("dossiers:detail", pk=dossier.pk)
-    return render(request, template, {"dossier": dossier, "form": form})
-
-
-def revoke(request, pk):
-    return _reason_action(
-        request,
-        pk,
-        "jurys.revoke_decision",
-        services.decision_revoke,
-        "jurys/revoke.html",
-        "Décision annulée : le dossier est de nouveau en attente de jury. L'ancienne décision "
-        "reste dans l'historique.",
-    )
-
-
-def reopen(request, pk):
-    return _reason_action(
-        request,
-        pk,
-        "jurys.reopen_assessment",
-        services.assessment_reopen,
-        "jurys/reopen.html",
-        "Évaluation rouverte : le dossier est de nouveau en attente d'évaluation.",
     )
 
 

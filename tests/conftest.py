@@ -35,13 +35,26 @@ def employer(db):
 
 
 @pytest.fixture
-def secretariat_user(db):
+def other_employer(db):
+    """An employer of another establishment: every dossier of `employer` is a 404 for them."""
+    return EmployerFactory()
+
+
+@pytest.fixture
+def secretariat(db):
     return StaffFactory(email="secretariat@exemple.fr")
 
 
 @pytest.fixture
 def plain_user(db):
     return UserFactory()
+
+
+def pytest_collection_modifyitems(items):
+    # One real Celery worker consumes the shared Redis queue: those tests share an xdist worker.
+    for item in items:
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
 
 
 def pytest_report_header(config):

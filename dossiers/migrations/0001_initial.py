@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django_fsm
 import ecertif.accounts.siret
-import ecertif.core.uploads
+import ecertif.files.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -326,7 +326,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        upload_to=ecertif.core.uploads.generated_name,
+                        upload_to=ecertif.files.uploads.generated_name,
                         verbose_name="fichier",
                     ),
                 ),

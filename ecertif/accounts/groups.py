@@ -1,4 +1,6 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from .enums import SECRETARIAT_GROUP
 
@@ -24,9 +26,6 @@ def ensure_secretariat_group():
 
 def secretariat_users():
     """Active members of the secretariat (staff or in the group): they get its notifications."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
     return (
         get_user_model()
         .objects.filter(Q(is_staff=True) | Q(groups__name=SECRETARIAT_GROUP), is_active=True)

@@ -1,20 +1,19 @@
 """Validation des numéros SIREN (9 chiffres) et SIRET (14 chiffres).
 
-Le contrôle repose sur l'algorithme de Luhn, sauf pour les établissements de La Poste
-(SIREN 356000000) : leur SIRET est valide quand la somme de ses 14 chiffres est un
-multiple de 5. Le siège (35600000000048) fait exception et respecte la clé de Luhn.
+Les clés de contrôle (Luhn, et l'exception des établissements de La Poste) sont celles de
+python-stdnum (`stdnum.fr.siret`, `stdnum.fr.siren`) ; ce module garde les messages en français
+et refuse ce que stdnum laisserait passer d'une saisie (points, tirets, chiffres non ASCII).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
 
 SIRET_LENGTH = 14
 SIREN_LENGTH = 9
-
-LA_POSTE_SIREN = "356000000"
-LA_POSTE_HEAD_OFFICE_SIRET = "35600000000048"
 
 MESSAGE_LENGTH = "Le SIRET doit comporter exactement 14 chiffres."
 MESSAGE_CHARACTERS = "Le SIRET ne doit contenir que des chiffres."
@@ -39,23 +38,9 @@ def _is_ascii_digits(value: str) -> bool:
     return bool(value) and all(c in _DIGITS for c in value)
 
 
-def _luhn_is_valid(digits: str) -> bool:
-    """Clé de Luhn : en partant de la droite, un chiffre sur deux est doublé."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
 def _siret_checksum_is_valid(siret: str) -> bool:
-    if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_HEAD_OFFICE_SIRET:
-        return sum(int(c) for c in siret) % 5 == 0
-    return _luhn_is_valid(siret)
+    # A number made of zeros only passes Luhn but designates no establishment.
+    return siret.strip("0") != "" and stdnum_siret.is_valid(siret)
 
 
 def validate_siret(value: str) -> None:
@@ -81,7 +66,12 @@ def is_valid_siret(value: str) -> bool:
 def is_valid_siren(value: str) -> bool:
     """``True`` si le SIREN (9 chiffres, espaces tolérés) respecte la clé de Luhn."""
     siren = normalize_siret(value)
-    return len(siren) == SIREN_LENGTH and _is_ascii_digits(siren) and _luhn_is_valid(siren)
+    return (
+        len(siren) == SIREN_LENGTH
+        and _is_ascii_digits(siren)
+        and siren.strip("0") != ""
+        and stdnum_siren.is_valid(siren)
+    )
 
 
 class SiretFormField(forms.CharField):

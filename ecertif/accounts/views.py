@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
+
+from ecertif import ratelimit
+from ecertif.proxy import client_ip
 
 from .forms import AccountRequestForm
 from .services import account_request_submit
@@ -12,15 +14,21 @@ def account_request_create(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = AccountRequestForm(request.POST or None)
-    if request.method == "POST" and _too_many_requests(request):
-        form.add_error(
-            None,
-            "Trop de demandes envoyées depuis votre connexion : réessayez dans une heure ou "
-            "écrivez au secrétariat des CQP (opic@uic.fr).",
-        )
-    elif request.method == "POST" and form.is_valid():
-        account_request_submit(form=form)
-        return redirect("accounts:request_done")
+    if request.method == "POST" and form.is_valid():
+        # Only accepted requests count: typos never lock a company out.
+        sources = _sources(request, form)
+        if any(ratelimit.exceeded(*source, limit=limit) for source, limit in sources):
+            form.add_error(
+                None,
+                "Trop de demandes de compte envoyées récemment depuis votre connexion ou pour "
+                "cet établissement : réessayez plus tard ou écrivez au secrétariat des CQP "
+                "(opic@uic.fr).",
+            )
+        else:
+            account_request_submit(form=form)
+            for source, _limit in sources:
+                ratelimit.record(*source, window=WINDOW)
+            return redirect("accounts:request_done")
     return render(request, "accounts/account_request_form.html", {"form": form})
 
 
@@ -37,16 +45,17 @@ def account_request_done(request):
     return render(request, "accounts/account_request_done.html")
 
 
-REQUESTS_PER_HOUR = 5
+# Accepted requests (each sends two emails) per hour: per real client address, per SIRET and per
+# contact address. Tested in tests/deploy/test_rate_limits.py, documented in the README.
+WINDOW = 3600
+REQUESTS_PER_IP = 5
+REQUESTS_PER_SIRET = 2
+REQUESTS_PER_EMAIL = 3
 
 
-def _too_many_requests(request):
-    """At most 5 account requests an hour from one address: the form sends emails."""
-    key = f"account-request:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > REQUESTS_PER_HOUR
+def _sources(request, form):
+    return [
+        (("account-request-ip", client_ip(request)), REQUESTS_PER_IP),
+        (("account-request-siret", form.cleaned_data["siret"]), REQUESTS_PER_SIRET),
+        (("account-request-email", form.cleaned_data["contact_email"]), REQUESTS_PER_EMAIL),
+    ]

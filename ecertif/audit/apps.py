@@ -24,3 +24,8 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         protect_field_history()
+        from django.contrib.auth.signals import user_logged_in
+
+        from ecertif.sessions import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="ecertif_session_clocks")

@@ -1,16 +1,23 @@
 """Writing and purging the personal-data access log."""
 
 import datetime
+import ipaddress
 
 from django.conf import settings
 from django.utils import timezone
+
+from ecertif import proxy
 
 from .models import MIN_RETENTION_DAYS, AccessLog
 
 
 def client_ip(request):
-    """The client address as Django sees it. One place to swap for the trusted-proxy version."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The real client address (trusted proxies counted, ecertif/proxy.py), or None."""
+    address = proxy.client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None  # "unknown": no address to record
 
 
 def log_access(*, request, action, object_type, object_id, dossier_id=None, candidate_ids=()):

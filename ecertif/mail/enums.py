@@ -5,3 +5,5 @@ class EmailStatus(models.TextChoices):
     PENDING = "pending", "En attente d'envoi"
     SENT = "sent", "Envoyé"
     FAILED = "failed", "Échec définitif"
+    # Demo data (seed_demo, generate_load_data): kept for display, never handed to SMTP.
+    SUPPRESSED = "suppressed", "Non envoyé (démonstration)"

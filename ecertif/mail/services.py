@@ -46,6 +46,7 @@ def queue_raw_email(*, to, subject, body_text, body_html="", secret=False):
 
 
 def _enqueue(email_id):
+    # Imported here: the tasks module imports this one.
     from .tasks import send_outbox_email
 
     try:

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
+from ecertif.mail.services import queue_email
+
 from .models import Notification
 
 TEXT_MAX_LENGTH = Notification._meta.get_field("text").max_length
@@ -72,8 +74,6 @@ def mark_all_read(*, user):
 def notify_by_mail_too(*, recipients, text, link, subject, template, context):
     """The usual pair (SPEC §6): a bell notification and an email per recipient, both inside the
     caller's transaction (the emails leave after commit, through the outbox)."""
-    from ecertif.mail.services import queue_email
-
     recipients = list(recipients)
     notify_many(recipients=recipients, text=text, link=link)
     for user in recipients:

@@ -31,20 +31,23 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "import_export",
     "django_htmx",
-    "django_filters",
     "simple_history",
     "pgtrigger",
-    "ecertif.core",
+    # Ground floor: the project's cross-cutting apps (import no domain app).
     "ecertif.audit",
     "ecertif.accounts",
     "ecertif.mail",
     "ecertif.notifications",
-    "ecertif.exports",
-    "ecertif.stats",
+    # Domain apps, each importing only those above it in this list.
     "referentiel",
     "dossiers",
     "evaluations",
     "jurys",
+    # Top floor: cross-app pages and tools (import downwards only).
+    "stats",
+    "exports",
+    "home",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -62,9 +65,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "ecertif.core.middleware.RoleMiddleware",
-    "ecertif.core.sessions.SessionTimeoutMiddleware",
-    "ecertif.core.middleware.RequireMFAMiddleware",
+    "home.middleware.RoleMiddleware",
+    "ecertif.sessions.SessionTimeoutMiddleware",
+    "home.middleware.RequireMFAMiddleware",
     "dossiers.middleware.DossierRaceMiddleware",
 ]
 
@@ -82,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ecertif.core.context_processors.role",
+                "home.context_processors.role",
                 "ecertif.notifications.context_processors.notifications",
             ],
             "builtins": ["rules.templatetags.rules"],
@@ -137,7 +140,9 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[e-Certif] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("LOGIN_RATE_LIMIT", default="5/15m/ip,5/15m/key"),
+    # Failed logins: per client address, and per account *and* address (the adapter adds the
+    # address to allauth's key) so that nobody can lock an owner out from elsewhere.
+    "login_failed": env("LOGIN_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -224,7 +229,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
 # Sessions end after this idle time (shorter for the secretariat) and at most SESSION_COOKIE_AGE
-# after login (ecertif/core/sessions.py).
+# after login (ecertif/sessions.py).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
 SESSION_IDLE_TIMEOUT_SECRETARIAT = env.int("SESSION_IDLE_TIMEOUT_SECRETARIAT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
@@ -246,15 +251,38 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_FORMATS = None
 
+# --- Behind the reverse proxy, and the logs (issue #9) -------------------------------------
+# Number of reverse proxies we run in front of gunicorn (1: the nginx of docker-compose.yml;
+# 2: nginx behind a load balancer; 0: no proxy). The client address is read from
+# X-Forwarded-For that many hops from the right, by ecertif.proxy.client_ip for every rate limit
+# and by the access log (gunicorn reads the same variable).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# One format for web and workers: JSON lines with a UTC timestamp, secrets masked
+# (ecertif/logs.py; gunicorn.conf.py uses the same formatter for its access log).
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every rendering step at INFO.
+    "filters": {"mask_secrets": {"()": "ecertif.logs.MaskSecretsFilter"}},
+    "formatters": {"json": {"()": "ecertif.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["mask_secrets"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers would print request lines (and their paths) unformatted.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+# --- end of issue #9 block ----------------------------------------------------------------
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

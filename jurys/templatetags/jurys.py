@@ -26,13 +26,11 @@ def jury_panel(context, dossier):
         "standing": standing,
         "carried": list(dossier.carried_competences.select_related("competence")),
         "badges": STATE_BADGES,
-        "is_awaiting_jury": dossier.state == DossierState.AWAITING_JURY,
+        "is_awaiting_jury": dossier.is_awaiting_jury,
         "can_register": rules.has_perm("jurys.register_dossier", user, dossier),
         "can_withdraw": rules.has_perm("jurys.withdraw_dossier", user, dossier),
         "can_move": registration is not None
         and rules.has_perm("jurys.manage_session", user, dossier),
-        "can_revoke": rules.has_perm("jurys.revoke_decision", user, dossier),
-        "can_reopen": rules.has_perm("jurys.reopen_assessment", user, dossier),
         "can_represent": dossier.state == DossierState.PARTIALLY_VALIDATED
         and rules.has_perm("dossiers.duplicate_dossier", user, dossier),
     }

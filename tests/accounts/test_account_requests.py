@@ -126,15 +126,15 @@ def _activation_link(body):
 
 @pytest.mark.django_db
 def test_account_request_approve_activation_login_lands_on_employer_home(
-    client, settings, secretariat_user, mailoutbox, django_capture_on_commit_callbacks
+    client, settings, secretariat, mailoutbox, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "http://testserver"
     request = AccountRequestFactory(contact_email="lucie@chimie-ouest.fr")
     with django_capture_on_commit_callbacks(execute=True):
-        user = account_request_approve(account_request=request, by=secretariat_user)
+        user = account_request_approve(account_request=request, by=secretariat)
     request.refresh_from_db()
     assert request.status == AccountRequestStatus.APPROVED
-    assert request.decided_by == secretariat_user
+    assert request.decided_by == secretariat
     establishment = Establishment.objects.get(siret="44306184100047")
     assert establishment.department == "44"
     assert establishment.region == "52"
@@ -164,12 +164,12 @@ def test_account_request_approve_activation_login_lands_on_employer_home(
 
 @pytest.mark.django_db
 def test_account_request_refuse_emails_reason(
-    secretariat_user, mailoutbox, django_capture_on_commit_callbacks
+    secretariat, mailoutbox, django_capture_on_commit_callbacks
 ):
     request = AccountRequestFactory(contact_email="lucie@chimie-ouest.fr")
     with django_capture_on_commit_callbacks(execute=True):
         account_request_refuse(
-            account_request=request, by=secretariat_user, reason="SIRET hors de la branche."
+            account_request=request, by=secretariat, reason="SIRET hors de la branche."
         )
     request.refresh_from_db()
     assert request.status == AccountRequestStatus.REFUSED
@@ -180,29 +180,27 @@ def test_account_request_refuse_emails_reason(
 
 
 @pytest.mark.django_db
-def test_account_request_refuse_without_reason_refused(secretariat_user):
+def test_account_request_refuse_without_reason_refused(secretariat):
     request = AccountRequestFactory()
     with pytest.raises(AccountRequestError, match="Le motif du refus est obligatoire."):
-        account_request_refuse(account_request=request, by=secretariat_user, reason="  ")
+        account_request_refuse(account_request=request, by=secretariat, reason="  ")
     request.refresh_from_db()
     assert request.status == AccountRequestStatus.PENDING
 
 
 @pytest.mark.django_db
-def test_account_request_approve_twice_refused(secretariat_user):
+def test_account_request_approve_twice_refused(secretariat):
     request = AccountRequestFactory()
-    account_request_approve(account_request=request, by=secretariat_user)
+    account_request_approve(account_request=request, by=secretariat)
     with pytest.raises(AccountRequestError, match="a déjà été traitée"):
-        account_request_approve(account_request=request, by=secretariat_user)
+        account_request_approve(account_request=request, by=secretariat)
     assert User.objects.filter(email=request.contact_email).count() == 1
 
 
 @pytest.mark.django_db
-def test_admin_approve_action(
-    client, secretariat_user, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_admin_approve_action(client, secretariat, mailoutbox, django_capture_on_commit_callbacks):
     request = AccountRequestFactory()
-    client.force_login(secretariat_user)
+    client.force_login(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:accounts_accountrequest_changelist"),
@@ -217,10 +215,10 @@ def test_admin_approve_action(
 
 @pytest.mark.django_db
 def test_admin_refuse_action_asks_reason_then_refuses(
-    client, secretariat_user, mailoutbox, django_capture_on_commit_callbacks
+    client, secretariat, mailoutbox, django_capture_on_commit_callbacks
 ):
     request = AccountRequestFactory()
-    client.force_login(secretariat_user)
+    client.force_login(secretariat)
     url = reverse("admin:accounts_accountrequest_changelist")
     response = client.post(url, {"action": "refuse", "_selected_action": [request.pk]})
     assert response.status_code == 200
@@ -241,16 +239,3 @@ def test_admin_refuse_action_asks_reason_then_refuses(
     assert request.status == AccountRequestStatus.REFUSED
     assert request.refusal_reason == "Établissement hors champ."
     assert len(mailoutbox) == 1
-
-
-@pytest.mark.django_db
-def test_account_request_rate_limited_per_address(client):
-    for index in range(5):
-        client.post(URL, {**VALID, "siret": "", "company_name": f"E{index}"})
-    response = client.post(URL, VALID)
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "Trop de demandes envoyées depuis votre connexion : réessayez dans une heure ou "
-        "écrivez au secrétariat des CQP (opic@uic.fr)."
-    ]
-    assert AccountRequest.objects.count() == 0

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from ecertif.accounts.enums import Role
-from ecertif.core.roles import roles_for
 from evaluations.models import Assessor
+from home.roles import roles_for
 from jurys.enums import College
 from jurys.models import JuryMember
 from tests.factories.accounts import PASSWORD, EmployerFactory, StaffFactory, UserFactory

@@ -139,3 +139,11 @@ def test_la_poste_head_office_luhn_valid_digit_sum_not_multiple_of_5():
 )
 def test_is_valid_siren_table_returns_expected(value, expected):
     assert is_valid_siren(value) is expected
+
+
+def test_siret_of_zeros_only_is_refused_although_luhn_accepts_it():
+    with pytest.raises(ValidationError) as raised:
+        validate_siret("000 000 000 00000")
+
+    assert (raised.value.message, raised.value.code) == CHECKSUM
+    assert is_valid_siren("000000000") is False

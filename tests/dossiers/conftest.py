@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories.accounts import EmployerFactory, MembershipFactory, StaffFactory, UserFactory
+from tests.factories.accounts import MembershipFactory, UserFactory
 from tests.factories.dossiers import DossierFactory
 from tests.factories.evaluations import AssessorFactory
 
@@ -20,11 +20,6 @@ def owner(dossier):
 
 
 @pytest.fixture
-def other_employer(db):
-    return EmployerFactory()
-
-
-@pytest.fixture
 def assigned_assessor(dossier):
     return dossier.assessor.user
 
@@ -32,8 +27,3 @@ def assigned_assessor(dossier):
 @pytest.fixture
 def other_assessor(db):
     return AssessorFactory().user
-
-
-@pytest.fixture
-def secretariat(db):
-    return StaffFactory()

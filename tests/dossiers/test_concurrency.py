@@ -1,10 +1,6 @@
 """Concurrent writes on real connections (SPEC §10 « Integrity »): PostgreSQL row locks only."""
 
-import threading
-
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from dossiers import services
 from dossiers.enums import DossierState, Transition
@@ -13,37 +9,12 @@ from dossiers.models import Dossier, DossierTransition
 from ecertif.mail.models import OutboxEmail
 from tests.factories.accounts import MembershipFactory, UserFactory
 from tests.factories.dossiers import DossierFactory
+from tests.utils import needs_postgresql, run_together
 
 pytestmark = [
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs PostgreSQL: SQLite has no SELECT … FOR UPDATE and serialises writers",
-    ),
+    needs_postgresql,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _run_together(count, target):
-    """Start `count` threads on `target(index)` at the same instant; return results, errors."""
-    barrier = threading.Barrier(count, timeout=30)
-    results, errors = [None] * count, [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = target(index)
-        except BaseException as error:  # reported to the main thread
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_submit_twice_concurrently_exactly_one_wins(mailoutbox):
@@ -60,7 +31,7 @@ def test_submit_twice_concurrently_exactly_one_wins(mailoutbox):
             dossier=Dossier.objects.get(pk=dossier.pk), by=employers[index]
         )
 
-    results, errors = _run_together(2, submit)
+    results, errors = run_together(2, submit)
 
     winners = [index for index in range(2) if errors[index] is None]
     losers = [index for index in range(2) if errors[index] is not None]
@@ -89,7 +60,7 @@ def test_next_dossier_number_concurrent_all_distinct():
     def allocate(index):
         return [services.next_dossier_number() for _ in range(5)]
 
-    results, errors = _run_together(8, allocate)
+    results, errors = run_together(8, allocate)
 
     assert errors == [None] * 8
     numbers = [number for batch in results for number in batch]
@@ -103,7 +74,7 @@ def test_next_dossier_number_concurrent_new_year_all_distinct():
     def allocate(index):
         return [services.next_dossier_number(year=2099) for _ in range(5)]
 
-    results, errors = _run_together(8, allocate)
+    results, errors = run_together(8, allocate)
 
     assert errors == [None] * 8
     numbers = sorted(number for batch in results for number in batch)

@@ -8,11 +8,11 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
+from demo.demo import seed_demo
 from dossiers.access_export import SECRET_FIELDS, candidate_zip, linked_relations
 from dossiers.enums import DossierState
 from dossiers.models import Candidate, Dossier
 from dossiers.privacy import ANONYMISED, ERASED_TEXT, anonymise_candidate
-from ecertif.core.demo import seed_demo
 from ecertif.mail.models import OutboxEmail
 from ecertif.mail.services import queue_raw_email
 from ecertif.notifications.models import Notification

@@ -71,7 +71,7 @@ def console_messages(page):
 @pytest.fixture
 def demo_data(transactional_db):
     """The référentiel and the demo accounts (SPEC §12), committed for the live server thread."""
-    from ecertif.core.demo import seed_demo
+    from demo.demo import seed_demo
 
     call_command("loaddata", "referentiel", verbosity=0)
     return seed_demo()

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from demo.demo import DEMO_PASSWORD
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
-from ecertif.core.demo import DEMO_PASSWORD
 from ecertif.notifications.models import Notification
 from tests.e2e.test_employer_journey import field
 from tests.e2e.test_login import log_in

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from ecertif.core.demo import DEMO_PASSWORD
+from demo.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

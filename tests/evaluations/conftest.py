@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.services import dossier_submit
 from evaluations import services
-from tests.factories.accounts import EmployerFactory, MembershipFactory, StaffFactory, UserFactory
+from tests.factories.accounts import MembershipFactory, UserFactory
 from tests.factories.dossiers import MINIMAL_PDF, DossierFactory
 from tests.factories.evaluations import AssessorFactory
 
@@ -67,11 +67,6 @@ def owner(dossier):
 
 
 @pytest.fixture
-def other_employer(db):
-    return EmployerFactory()
-
-
-@pytest.fixture
 def assigned_assessor(dossier):
     return dossier.assessor.user
 
@@ -79,11 +74,6 @@ def assigned_assessor(dossier):
 @pytest.fixture
 def other_assessor(db):
     return AssessorFactory().user
-
-
-@pytest.fixture
-def secretariat(db):
-    return StaffFactory()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from tests.factories.accounts import (
     SIRETS,
     EstablishmentFactory,
     MembershipFactory,
-    StaffFactory,
     UserFactory,
 )
 from tests.factories.dossiers import DossierFactory
@@ -64,11 +63,6 @@ def other_employer(other_establishment):
     return MembershipFactory(
         user=UserFactory(email="rh@autre-chimie.fr"), establishment=other_establishment
     ).user
-
-
-@pytest.fixture
-def secretariat(db):
-    return StaffFactory(email="secretariat@exemple.fr")
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from ecertif.exports import services, tasks
-from ecertif.exports.enums import EXPORT_RETENTION, ExportKind, ExportStatus
-from ecertif.exports.exceptions import ExportError
-from ecertif.exports.models import ExportJob
-from ecertif.exports.services import (
+from ecertif.mail.models import OutboxEmail
+from ecertif.notifications.models import Notification
+from exports import services, tasks
+from exports.enums import EXPORT_RETENTION, ExportKind, ExportStatus
+from exports.exceptions import ExportError
+from exports.models import ExportJob
+from exports.services import (
     FAILURE_PREFIX,
     UNEXPECTED_FAILURE,
     export_request,
@@ -22,9 +24,7 @@ from ecertif.exports.services import (
     fail_stale,
     purge_expired,
 )
-from ecertif.exports.writers import Written, write_dossiers
-from ecertif.mail.models import OutboxEmail
-from ecertif.notifications.models import Notification
+from exports.writers import Written, write_dossiers
 from tests.exports.conftest import read_sheet
 
 

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from ecertif.exports.enums import ExportKind, ExportStatus
-from ecertif.exports.models import ExportJob
+from exports.enums import ExportKind, ExportStatus
+from exports.models import ExportJob
 from tests.exports.conftest import numbers, read_sheet
 from tests.factories.accounts import UserFactory
 from tests.factories.jurys import JuryMemberFactory, JurySessionFactory

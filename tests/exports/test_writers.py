@@ -14,11 +14,11 @@ from django.utils import timezone
 from dossiers.enums import DossierState, Transition
 from dossiers.models import DossierTransition
 from ecertif.accounts.models import User
-from ecertif.core.tables import Column, Table
-from ecertif.exports import writers
-from ecertif.exports.enums import CHUNK_SIZE, ExportKind, ExportStatus
-from ecertif.exports.exceptions import ExportError
-from ecertif.exports.services import FAILURE_PREFIX, export_request, export_run
+from ecertif.tables import Column, Table
+from exports import writers
+from exports.enums import CHUNK_SIZE, ExportKind, ExportStatus
+from exports.exceptions import ExportError
+from exports.services import FAILURE_PREFIX, export_request, export_run
 from jurys import services as jury_services
 from tests.exports.conftest import decide, evaluated_dossier, numbers, read_sheet
 from tests.factories.dossiers import CandidateFactory, DossierFactory, TrainingProviderFactory
@@ -556,7 +556,7 @@ def test_statistics_export_unknown_key_fails_with_french_error(
 
 
 def test_statistics_table_without_statistics_app_raises_french_error(monkeypatch, secretariat):
-    monkeypatch.setitem(sys.modules, "ecertif.stats", None)
+    monkeypatch.setitem(sys.modules, "stats", None)
 
     with pytest.raises(ExportError) as raised:
         writers.statistics_table("dossiers_par_statut", secretariat, {})

@@ -12,7 +12,6 @@ from tests.factories.accounts import (
     SIRETS,
     EstablishmentFactory,
     MembershipFactory,
-    StaffFactory,
     UserFactory,
 )
 from tests.factories.dossiers import DossierFactory
@@ -140,11 +139,6 @@ def owner(establishment):
 def other_employer(db):
     elsewhere = EstablishmentFactory(siret=SIRETS[5], name="Autre Chimie")
     return MembershipFactory(user=UserFactory(), establishment=elsewhere).user
-
-
-@pytest.fixture
-def secretariat(db):
-    return StaffFactory()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.urls import reverse
 from dossiers.exceptions import NOT_ALLOWED
 from dossiers.models import Dossier
 from jurys.urls import urlpatterns
+from tests.factories.evaluations import evaluated_dossier
 from tests.jurys.conftest import LOGIN_URL
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,15 @@ ROLES = [
     "secretariat",
 ]
 CANNOT_REGISTER = "Ce dossier ne peut pas être inscrit à une session."
+
+
+@pytest.fixture
+def awaiting(establishment, certification, owner):
+    """Evaluated, built row by row: this file is about who may open which URL, not how a
+    dossier gets evaluated (that path is tested with the real services elsewhere)."""
+    return evaluated_dossier(
+        establishment=establishment, certification=certification, created_by=owner
+    )
 
 
 def _messages(response):

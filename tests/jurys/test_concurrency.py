@@ -1,10 +1,6 @@
 """Concurrent jury writes on real connections (SPEC §10 « Integrity »): PostgreSQL row locks."""
 
-import threading
-
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from dossiers.enums import DossierState, Transition
 from dossiers.exceptions import ALREADY_MOVED, DossierActionError
@@ -15,37 +11,12 @@ from jurys.enums import DocumentKind
 from jurys.models import IssuedDocument, JuryDecision, SessionRegistration
 from tests.factories.jurys import JurySessionFactory
 from tests.jurys.conftest import verdicts
+from tests.utils import needs_postgresql, run_together
 
 pytestmark = [
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs PostgreSQL: SQLite has no SELECT … FOR UPDATE and serialises writers",
-    ),
+    needs_postgresql,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _run_together(count, target):
-    """Start `count` threads on `target(index)` at the same instant; return results, errors."""
-    barrier = threading.Barrier(count, timeout=30)
-    results, errors = [None] * count, [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = target(index)
-        except BaseException as error:  # reported to the main thread
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_decide_twice_concurrently_exactly_one_wins(registered, employers_member, employees_member):
@@ -60,7 +31,7 @@ def test_decide_twice_concurrently_exactly_one_wins(registered, employers_member
             competences=competences,
         )
 
-    results, errors = _run_together(2, decide)
+    results, errors = run_together(2, decide)
 
     winners = [index for index in range(2) if errors[index] is None]
     losers = [index for index in range(2) if errors[index] is not None]
@@ -95,7 +66,7 @@ def test_registration_create_twice_concurrently_exactly_one_wins(awaiting, owner
             dossier=Dossier.objects.get(pk=awaiting.pk), session=sessions[index], by=owner
         )
 
-    results, errors = _run_together(2, register)
+    results, errors = run_together(2, register)
 
     winners = [index for index in range(2) if errors[index] is None]
     assert len(winners) == 1, errors
@@ -114,7 +85,7 @@ def test_next_document_number_concurrent_all_distinct():
 
     services.next_document_number(kind=DocumentKind.CERTIFICATE, year=2030)
 
-    results, errors = _run_together(8, allocate)
+    results, errors = run_together(8, allocate)
 
     assert errors == [None] * 8
     numbers = [number for batch in results for number in batch]
@@ -131,7 +102,7 @@ def test_next_document_number_concurrent_new_year_all_distinct():
             for _ in range(5)
         ]
 
-    results, errors = _run_together(8, allocate)
+    results, errors = run_together(8, allocate)
 
     assert errors == [None] * 8
     numbers = sorted(number for batch in results for number in batch)

@@ -15,7 +15,6 @@ from tests.factories.accounts import (
     SIRETS,
     EstablishmentFactory,
     MembershipFactory,
-    StaffFactory,
     UserFactory,
 )
 from tests.factories.dossiers import DossierFactory
@@ -147,19 +146,8 @@ def validated(session, certification, establishment, president):
 
 
 @pytest.fixture
-def secretariat(db):
-    return StaffFactory()
-
-
-@pytest.fixture
 def owner(establishment):
     return MembershipFactory(user=UserFactory(), establishment=establishment).user
-
-
-@pytest.fixture
-def other_employer(db):
-    elsewhere = EstablishmentFactory(siret=SIRETS[5], name="Autre Chimie")
-    return MembershipFactory(user=UserFactory(), establishment=elsewhere).user
 
 
 @pytest.fixture

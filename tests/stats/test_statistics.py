@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from dossiers.models import Dossier
 from ecertif.accounts.geography import REGION_CHOICES
-from ecertif.core.tables import Table
-from ecertif.stats import statistics
-from ecertif.stats.forms import StatsFilterForm
-from ecertif.stats.statistics import Filters, Scope
+from ecertif.tables import Table
 from jurys.models import JurySession
+from stats import statistics
+from stats.forms import StatsFilterForm
+from stats.statistics import Filters, Scope
 from tests.factories.accounts import StaffFactory
 from tests.factories.dossiers import DossierFactory
 from tests.stats.conftest import establishment

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ecertif.core import antivirus
-from ecertif.core.uploads import check_upload
+from ecertif.files import antivirus
+from ecertif.files.uploads import check_upload
 from tests.uploads.make_corpus import one_page
 
 # Built from two halves so that no file of the repository carries the test virus itself.

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from ecertif.core.uploads import MESSAGES, PARSE_TIMEOUT_SECONDS, check_upload
+from ecertif.files.uploads import MESSAGES, PARSE_TIMEOUT_SECONDS, check_upload
 
 CORPUS = Path(__file__).with_name("corpus")
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())

@@ -14,9 +14,9 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from PIL import Image
 
-from ecertif.core import uploads
-from ecertif.core.files import private_file_response
-from ecertif.core.uploads import (
+from ecertif.files import uploads
+from ecertif.files.downloads import private_file_response
+from ecertif.files.uploads import (
     MAX_UPLOAD_SIZE,
     CheckedUpload,
     check_upload,

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class ExportsConfig(AppConfig):
-    name = "ecertif.exports"
-    label = "exports"
-    verbose_name = "Exports"
