@@ -17,8 +17,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from ecertif.accounts.enums import Role
-
+# The role slug (ecertif.accounts.enums.Role.SECRETARIAT) set by home's RoleMiddleware.
+SECRETARIAT = "secretariat"
 STARTED_KEY = "ecertif_auth_started"
 SEEN_KEY = "ecertif_last_seen"
 # Last activity is rewritten at most this often: not one session write per request.
@@ -36,7 +36,7 @@ def stamp_login(sender, request, user, **kwargs):
 def _idle_limit(request, idle):
     if idle <= min(settings.SESSION_IDLE_TIMEOUT, settings.SESSION_IDLE_TIMEOUT_SECRETARIAT):
         return idle  # within both limits: no need to know the role (no query)
-    if Role.SECRETARIAT in request.roles:
+    if SECRETARIAT in getattr(request, "roles", ()):
         return settings.SESSION_IDLE_TIMEOUT_SECRETARIAT
     return settings.SESSION_IDLE_TIMEOUT
 

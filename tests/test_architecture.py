@@ -16,6 +16,8 @@ FLOORS = [
     "ecertif.ratelimit",
     "ecertif.logs",
     "ecertif.files",
+    "ecertif.sessions",
+    "ecertif.audit",
     "ecertif.sequences",
     "ecertif.tables",
     "ecertif.mail",

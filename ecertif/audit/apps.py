@@ -1,13 +1,15 @@
+import pgtrigger
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
+from simple_history.models import HistoricalChanges
+
+from ecertif.sessions import stamp_login
+
+from .triggers import append_only
 
 
 def protect_field_history():
     """Every django-simple-history table refuses UPDATE and DELETE (see triggers.py)."""
-    import pgtrigger
-    from simple_history.models import HistoricalChanges
-
-    from .triggers import append_only
-
     for model in apps.get_models():
         if issubclass(model, HistoricalChanges) and not model._meta.abstract:
             names = {t.name for t in getattr(model._meta, "triggers", [])}
@@ -24,8 +26,4 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         protect_field_history()
-        from django.contrib.auth.signals import user_logged_in
-
-        from ecertif.sessions import stamp_login
-
         user_logged_in.connect(stamp_login, dispatch_uid="ecertif_session_clocks")

@@ -33,6 +33,7 @@ class Refused(Exception):
 
 
 def _walk_pdf(reader):
+    # Imported in the child only, and only for the kind of file it checks.
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     seen = set()
@@ -65,6 +66,7 @@ def _walk_pdf(reader):
 
 
 def check_pdf(data):
+    # Imported in the child only, and only for a PDF.
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
@@ -77,6 +79,7 @@ def check_pdf(data):
 
 
 def reencode_image(data, kind, max_pixels):
+    # Imported in the child only, and only for an image.
     from PIL import Image, ImageOps
 
     pillow_format = {"jpg": "JPEG", "png": "PNG"}[kind]

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from dossiers.privacy import candidate_data
 from ecertif.audit.models import AccessAction, AccessLog
-from ecertif.exports.enums import ExportKind
-from ecertif.exports.models import ExportJob
-from ecertif.exports.services import export_request
+from exports.enums import ExportKind
+from exports.models import ExportJob
+from exports.services import export_request
 from tests.factories.accounts import EmployerFactory, MembershipFactory, StaffFactory, UserFactory
 from tests.factories.dossiers import AttachmentFactory, DossierFactory
 

@@ -8,12 +8,12 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.db import connection
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
-from ecertif.exports.models import ExportJob
 
 from demo.demo import seed_demo
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
 from ecertif.notifications.models import Notification
+from exports.models import ExportJob
 from jurys.models import JurySession
 from tests.factories.dossiers import AttachmentFactory
 
