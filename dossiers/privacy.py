@@ -135,6 +135,7 @@ def purgeable_candidates(*, retention_years, now=None):
         .exclude(pk__in=open_)
         .filter(dossiers__isnull=False)
         .distinct()
+        .order_by("pk")
     )
 
 
