@@ -32,6 +32,7 @@ COPY referentiel ./referentiel
 COPY dossiers ./dossiers
 COPY evaluations ./evaluations
 COPY jurys ./jurys
+COPY certificates ./certificates
 COPY stats ./stats
 COPY exports ./exports
 COPY home ./home

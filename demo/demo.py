@@ -162,7 +162,24 @@ def _seed_demo(*, today):
     _seed_jury(users, certifications, today)
     if fresh:
         _spread_history()
+    _demo_register_numbers()
     return users
+
+
+# Fictitious France compétences numbers (the real ones are not known to us), given only to
+# the certifications the demo awarded, so that its Caisse des Dépôts file can be produced.
+DEMO_REGISTER_NUMBER_BASE = 99000
+
+
+def _demo_register_numbers():
+    awarded = Certification.objects.filter(
+        register_number="",
+        dossiers__decisions__outcome="validated",
+        dossiers__decisions__revoked_at__isnull=True,
+    ).distinct()
+    for certification in awarded:
+        certification.register_number = str(DEMO_REGISTER_NUMBER_BASE + certification.pk)
+        certification.save(update_fields=["register_number"])
 
 
 # Days spent before each step, so the demo's « durée passée dans chaque statut » means something.

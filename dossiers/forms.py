@@ -1,11 +1,14 @@
 import datetime
+import re
 import uuid
 
 from django import forms
 from django.apps import apps
+from django.urls import reverse
 from django.utils import timezone
 
 from ecertif.accounts.siret import SiretFormField
+from referentiel import communes
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
 from .enums import AttachmentKind, Civility, DossierState
@@ -62,6 +65,9 @@ class SchemeForm(forms.Form):
     )
 
 
+BIRTH_PLACE_CODE = re.compile(r"\d{5}|2[AB]\d{3}")
+
+
 class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
@@ -101,6 +107,20 @@ class CandidateForm(forms.ModelForm):
         self.fields["email"].error_messages["invalid"] = (
             "Saisissez une adresse électronique valide."
         )
+        # Suggestions from the official list while typing (htmx fills the <datalist>).
+        self.fields["birth_place"].widget.attrs.update(
+            {
+                "list": "communes-naissance",
+                "autocomplete": "off",
+                "hx-get": reverse("referentiel:commune_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#communes-naissance",
+            }
+        )
+        self.fields["birth_place_code"].help_text = (
+            "Code INSEE ou code postal, vérifié dans la liste officielle des communes. "
+            "Né(e) à l'étranger : code INSEE du pays (99xxx, par exemple 99352 pour l'Algérie)."
+        )
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
@@ -121,6 +141,35 @@ class CandidateForm(forms.ModelForm):
 
     def clean_birth_name(self):
         return self.cleaned_data["birth_name"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        code = (cleaned.get("birth_place_code") or "").strip().upper()
+        # Malformed codes are refused by the model's validator; born abroad: 99xxx (country).
+        if not BIRTH_PLACE_CODE.fullmatch(code) or code.startswith("99"):
+            return cleaned
+        commune = communes.resolve(code, cleaned.get("birth_place", ""))
+        if commune is None:
+            shared = communes.by_postcode(code)
+            self.add_error(
+                "birth_place_code",
+                (
+                    f"Le code postal {code} couvre plusieurs communes "
+                    f"({', '.join(c.name for c in shared[:6])}) : indiquez le nom exact de la "
+                    "commune de naissance ou son code INSEE."
+                )
+                if shared
+                else (
+                    f"Le code {code} ne figure pas dans la liste officielle des communes "
+                    "(INSEE) : saisissez le code INSEE ou le code postal de la commune de "
+                    "naissance."
+                ),
+            )
+            return cleaned
+        # Stored as the official INSEE code and name: what the Caisse des Dépôts matches on.
+        cleaned["birth_place_code"] = commune.insee_code
+        cleaned["birth_place"] = commune.name
+        return cleaned
 
 
 class AttachmentForm(forms.Form):

@@ -42,8 +42,28 @@ app.conf.beat_schedule = {
         "task": "audit.purge_access_log",
         "schedule": crontab(hour=3, minute=30),
     },
+    "certificates-reporting-reminder": {
+        "task": "certificates.send_reporting_reminder",
+        "schedule": crontab(day_of_month=1, hour=8, minute=15),
+    },
+    # Emails whose next attempt is due (backoff), and pending ones whose task was lost.
     "mail-retry-pending": {
         "task": "mail.retry_pending",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*"),
+        # Not run late: while no worker reads the queue, the next minute's run replaces it.
+        "options": {"expires": 55},
+    },
+    # Housekeeping (docs/exploitation.md), each with its setting, each logging its counts.
+    "accounts-clear-sessions": {
+        "task": "accounts.clear_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "dossiers-purge-personal-data": {
+        "task": "dossiers.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "mail-erase-sent-bodies": {
+        "task": "mail.erase_sent_bodies",
+        "schedule": crontab(hour=3, minute=45),
     },
 }

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from certificates import views as certificate_views
+from ecertif import health
 from ecertif.accounts import views as account_views
 from exports import views as export_views
 from home import views as home_views
@@ -25,10 +27,14 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("jurys.urls")),
+    path("certificats/", include("certificates.urls")),
+    # Printed on every parchemin and attestation (QR code): keep it short and stable.
+    path("verifier/<str:code>/", certificate_views.verify, name="verify_document"),
     path("exports/", include("exports.urls")),
     path("statistiques/", include("stats.urls")),
     path("evaluation-metier/", include("evaluations.workplace.urls")),
     path("admin/", admin.site.urls),
+    path("sante/", health.health, name="health"),
 ]
 
 if settings.DEBUG:

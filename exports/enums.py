@@ -7,6 +7,8 @@ class ExportKind(models.TextChoices):
     DOSSIERS = "dossiers", "Liste des dossiers"
     SESSION = "session", "Résultats d'une session"
     STATISTICS = "statistics", "Tableau statistique"
+    CERTIFICATES = "certificates", "Registre des certificats"
+    ACCROCHAGE = "accrochage", "Déclaration à la Caisse des Dépôts (XML)"
 
 
 class ExportStatus(models.TextChoices):
@@ -27,15 +29,22 @@ STATUS_BADGES = {
     ExportStatus.FAILED: "danger",
 }
 
-# How long a finished file stays downloadable before the periodic task deletes it.
+# How long a finished file stays downloadable by default (setting EXPORT_RETENTION_DAYS).
 EXPORT_RETENTION = datetime.timedelta(days=7)
-# A job still « running » this long after it started lost its worker: it is marked failed.
-STALE_AFTER = datetime.timedelta(hours=2)
 # The progress shown on the job page is written to the database every this many rows.
 PROGRESS_EVERY = 500
 # Rows fetched from the database per round trip by the dossier export.
 CHUNK_SIZE = 2000
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Files other than Excel: (extension, content type) per kind.
+FILE_TYPES = {ExportKind.ACCROCHAGE: ("xml", "application/xml")}
+
+
+def file_type(kind):
+    """(extension, content type) of the files of an export kind."""
+    return FILE_TYPES.get(kind, ("xlsx", XLSX_CONTENT_TYPE))
+
+
 # The statistics filters passed through, as the statistics screen names them.
 STATISTICS_FILTERS = ("year", "certification", "sector", "region")

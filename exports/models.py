@@ -5,17 +5,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .enums import ACTIVE_STATUSES, EXPORT_RETENTION, ExportKind, ExportStatus
+from .enums import ACTIVE_STATUSES, ExportKind, ExportStatus, file_type
+from .timing import export_retention
 
 
 def default_expiry():
-    return timezone.now() + EXPORT_RETENTION
+    return timezone.now() + export_retention()
 
 
 def export_file_name(instance, filename):
     """Private path "exports/YYYY/MM/<uuid4 hex>.xlsx": never served by URL, never guessable."""
     today = timezone.localdate()
-    return f"exports/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.xlsx"
+    extension, _content_type = file_type(instance.kind)
+    return f"exports/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class ExportJob(models.Model):
@@ -44,6 +46,11 @@ class ExportJob(models.Model):
     row_count = models.PositiveIntegerField("nombre de lignes", null=True, blank=True)
     file = models.FileField("fichier", upload_to=export_file_name, max_length=200, blank=True)
     error = models.TextField("erreur", blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        "tentatives",
+        default=0,
+        help_text="Nombre de fois qu'un worker a commencé l'écriture (plus d'une après un arrêt).",
+    )
     created_at = models.DateTimeField("demandé le", default=timezone.now)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
@@ -88,6 +95,13 @@ class ExportJob(models.Model):
             ExportKind.DOSSIERS: "liste-des-dossiers",
             ExportKind.SESSION: "resultats-session",
             ExportKind.STATISTICS: "statistiques",
+            ExportKind.CERTIFICATES: "registre-des-certificats",
+            ExportKind.ACCROCHAGE: "declaration-caisse-des-depots",
         }
         day = timezone.localtime(self.created_at).date()
-        return f"export-{slugs.get(self.kind, 'ecertif')}-{day:%Y-%m-%d}-{self.pk}.xlsx"
+        extension, _content_type = file_type(self.kind)
+        return f"export-{slugs.get(self.kind, 'ecertif')}-{day:%Y-%m-%d}-{self.pk}.{extension}"
+
+    @property
+    def content_type(self):
+        return file_type(self.kind)[1]

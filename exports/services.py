@@ -1,17 +1,23 @@
 """Export jobs: asked for in a request, written by a Celery worker, downloaded, then purged.
 
-A job runs at most once per request: the worker claims it with a conditional UPDATE
-(« en file d'attente » → « en cours ») and a second delivery of the same task finds nothing
-to claim. The file is written under a temporary name and renamed once complete, so a
-half-written file is never offered for download.
+A job is written exactly once even when workers die. The task is acknowledged only when done
+(acks_late): a worker killed while writing leaves the message to the broker, which hands it
+to another worker once the visibility timeout has passed. That worker claims the job under a
+row lock: a job « en file d'attente », or one « en cours » whose previous attempt outlived the
+hard time limit (so it is dead), gets a new attempt number; a job still held by a live attempt
+is checked again later. Each attempt writes to a temporary file named after the job and the
+attempt, deletes the temporary files of earlier attempts, and publishes the file (rename on
+the local disk, one upload to object storage) only when complete. The final update is
+conditional on the attempt number: only one attempt can mark the job done.
 """
 
+import contextlib
+import glob
 import logging
 import os
 import tempfile
-import uuid
-from contextlib import contextmanager
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
@@ -24,9 +30,10 @@ from django.utils import timezone
 from ecertif.mail.services import queue_raw_email
 from ecertif.notifications.services import notify
 
-from .enums import ACTIVE_STATUSES, EXPORT_RETENTION, PROGRESS_EVERY, STALE_AFTER, ExportStatus
+from .enums import ACTIVE_STATUSES, PROGRESS_EVERY, ExportStatus
 from .exceptions import ExportError
 from .models import ExportJob, export_file_name
+from .timing import export_retention, lease, stale_after
 from .writers import WRITERS
 
 logger = logging.getLogger(__name__)
@@ -37,6 +44,15 @@ UNEXPECTED_FAILURE = (
     "si l'erreur persiste, contactez le secrétariat."
 )
 INTERRUPTED_FAILURE = "l'export a été interrompu avant la fin. Relancez-le."
+TOO_LONG_FAILURE = (
+    "l'export a dépassé la durée maximale autorisée. Restreignez les filtres puis relancez-le."
+)
+TOO_MANY_ATTEMPTS_FAILURE = (
+    "l'export a été interrompu à plusieurs reprises. Relancez-le ; si l'erreur persiste, "
+    "contactez le secrétariat."
+)
+# Directory (inside the local media storage) of the files being written.
+LOCAL_TEMP_DIR = "exports/.en-cours"
 PURGE_BATCH = 500
 
 
@@ -72,7 +88,7 @@ def export_request(*, owner, kind, parameters, title=""):
             parameters=parameters,
             title=title,
             created_at=now,
-            expires_at=now + EXPORT_RETENTION,
+            expires_at=now + export_retention(),
         )
         transaction.on_commit(lambda: _queue(job.pk))
     return job
@@ -82,16 +98,17 @@ class _Progress:
     """Writes the percentage to the job's row every `PROGRESS_EVERY` rows, outside any
     transaction so that the page polling it sees it move."""
 
-    def __init__(self, job_id):
+    def __init__(self, job_id, attempt):
         self.job_id = job_id
+        self.attempt = attempt
 
     def __call__(self, rows, total):
         if rows % PROGRESS_EVERY or not total:
             return
         percent = min(99, rows * 100 // total)
-        ExportJob.objects.filter(pk=self.job_id, status=ExportStatus.RUNNING).update(
-            progress=percent
-        )
+        ExportJob.objects.filter(
+            pk=self.job_id, status=ExportStatus.RUNNING, attempts=self.attempt
+        ).update(progress=percent)
 
 
 def _local_path(name):
@@ -101,42 +118,100 @@ def _local_path(name):
         return None
 
 
-@contextmanager
-def _temporary_file(final_name):
-    """Yield a path to write to; it becomes `final_name` in the storage only if no error.
+def _temp_dir():
+    """Beside the final files on a local disk (the rename is atomic), else a local directory."""
+    local = _local_path(LOCAL_TEMP_DIR)
+    if local is not None:
+        return local
+    return settings.EXPORT_TEMP_DIR or os.path.join(tempfile.gettempdir(), "ecertif-exports")
 
-    On a local disk the temporary file sits beside the final one and is renamed atomically;
-    on a remote storage (S3) the complete file is uploaded under its final name.
-    """
+
+def temporary_path(job_id, attempt):
+    return os.path.join(_temp_dir(), f"job-{job_id}-{attempt}.xlsx.part")
+
+
+def remove_temporary_files(job_id):
+    """Delete what earlier attempts of this job left behind. Returns how many files."""
+    paths = glob.glob(os.path.join(glob.escape(_temp_dir()), f"job-{job_id}-*.xlsx.part"))
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+    return len(paths)
+
+
+def remove_abandoned_temporary_files(*, now):
+    """Temporary files older than the hard time limit belong to no live attempt."""
+    limit = (now - lease()).timestamp()
+    count = 0
+    for path in glob.glob(os.path.join(glob.escape(_temp_dir()), "job-*.xlsx.part")):
+        try:
+            if os.path.getmtime(path) < limit:
+                os.remove(path)
+                count += 1
+        except FileNotFoundError:
+            pass
+    return count
+
+
+def _publish(temporary, final_name):
+    """Make the complete temporary file the stored `final_name`; returns the stored name."""
     final_path = _local_path(final_name)
     if final_path is not None:
         os.makedirs(os.path.dirname(final_path), exist_ok=True)
-        temporary = f"{final_path}.{uuid.uuid4().hex}.part"
-    else:
-        handle, temporary = tempfile.mkstemp(suffix=".xlsx.part")
-        os.close(handle)
-    try:
-        yield temporary
-        if final_path is not None:
-            os.replace(temporary, final_path)
-        else:
-            with open(temporary, "rb") as stream:
-                saved = default_storage.save(final_name, File(stream, name=final_name))
-            if saved != final_name:
-                raise RuntimeError(f"Nom de fichier déjà pris : {final_name}")
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        os.replace(temporary, final_path)
+        return final_name
+    # Object storage: one upload of the complete file (never visible half-written).
+    with open(temporary, "rb") as stream:
+        return default_storage.save(final_name, File(stream, name=final_name))
+
+
+def _held_until(job):
+    return job.started_at + lease() if job.started_at else timezone.now()
+
+
+def held_for(*, job_id):
+    """Seconds until the live attempt writing the job is past its hard time limit, else 0."""
+    job = ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).first()
+    if job is None:
+        return 0
+    return max(0.0, (_held_until(job) - timezone.now()).total_seconds())
 
 
 def _claim(job_id):
-    """« En file d'attente » → « en cours », or None if someone else already took it."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now(), progress=0, error=""
-    )
-    if not claimed:
-        return None
-    return ExportJob.objects.select_related("owner").get(pk=job_id)
+    """Take the job for a new attempt under a row lock, or return None.
+
+    « En file d'attente », or « en cours » by an attempt older than the hard time limit (its
+    worker died): a new attempt. « En cours » by a live attempt, finished, deleted: None.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status not in ACTIVE_STATUSES:
+            return None
+        if job.status == ExportStatus.RUNNING:
+            if _held_until(job) > now:
+                return None
+            logger.warning(
+                "Export %s : la tentative %s n'a pas abouti (worker arrêté), reprise",
+                job.pk,
+                job.attempts,
+            )
+            if job.attempts >= settings.EXPORT_MAX_ATTEMPTS:
+                job.status = ExportStatus.FAILED
+                job.error = f"{FAILURE_PREFIX}{TOO_MANY_ATTEMPTS_FAILURE}"
+                job.finished_at = now
+                job.save(update_fields=["status", "error", "finished_at"])
+                transaction.on_commit(lambda: remove_temporary_files(job_id))
+                return None
+        job.status = ExportStatus.RUNNING
+        job.attempts += 1
+        job.started_at = now
+        job.progress = 0
+        job.error = ""
+        job.save(update_fields=["status", "attempts", "started_at", "progress", "error"])
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    remove_temporary_files(job_id)
+    return job
 
 
 def _notify_ready(job):
@@ -154,8 +229,8 @@ def _notify_ready(job):
         )
 
 
-def _fail(job_id, reason):
-    ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
+def _fail(job, reason):
+    ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING, attempts=job.attempts).update(
         status=ExportStatus.FAILED,
         error=f"{FAILURE_PREFIX}{reason}",
         finished_at=timezone.now(),
@@ -163,30 +238,45 @@ def _fail(job_id, reason):
 
 
 def export_run(*, job_id):
-    """Write the job's file. Returns the job, or None when it was not « en file d'attente »."""
+    """Write the job's file. Returns the job, or None when there was nothing to do (finished,
+    deleted, or being written by a live attempt: see `held_for`)."""
     job = _claim(job_id)
     if job is None:
         logger.info("Export %s déjà pris en charge ou terminé : rien à faire", job_id)
         return None
     writer = WRITERS[job.kind]
-    final_name = export_file_name(job, "")
+    temporary = temporary_path(job.pk, job.attempts)
+    os.makedirs(os.path.dirname(temporary), exist_ok=True)
     try:
-        with _temporary_file(final_name) as path:
-            written = writer(
-                path, owner=job.owner, parameters=job.parameters, report=_Progress(job.pk)
-            )
+        written = writer(
+            temporary,
+            owner=job.owner,
+            parameters=job.parameters,
+            report=_Progress(job.pk, job.attempts),
+        )
+        final_name = _publish(temporary, export_file_name(job, ""))
     except ExportError as error:
-        _fail(job.pk, error.message)
+        _fail(job, error.message)
+        job.refresh_from_db()
+        return job
+    except SoftTimeLimitExceeded:
+        logger.error("L'export %s a dépassé sa durée maximale", job.pk)
+        _fail(job, TOO_LONG_FAILURE)
         job.refresh_from_db()
         return job
     except Exception:
         logger.exception("L'export %s a échoué", job.pk)
-        _fail(job.pk, UNEXPECTED_FAILURE)
+        _fail(job, UNEXPECTED_FAILURE)
         job.refresh_from_db()
         return job
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
     now = timezone.now()
     with transaction.atomic():
-        updated = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+        updated = ExportJob.objects.filter(
+            pk=job.pk, status=ExportStatus.RUNNING, attempts=job.attempts
+        ).update(
             status=ExportStatus.DONE,
             progress=100,
             row_count=written.rows,
@@ -194,10 +284,10 @@ def export_run(*, job_id):
             file=final_name,
             finished_at=now,
             # Downloadable for the whole retention period, counted from when it is ready.
-            expires_at=now + EXPORT_RETENTION,
+            expires_at=now + export_retention(),
         )
         if not updated:
-            # Purged or marked stale while writing: the file belongs to no one.
+            # Purged, marked stale or taken over while writing: the file belongs to no one.
             default_storage.delete(final_name)
             return None
         job.refresh_from_db()
@@ -218,7 +308,7 @@ def export_retry(*, job, by):
             error="",
             started_at=None,
             finished_at=None,
-            expires_at=now + EXPORT_RETENTION,
+            expires_at=now + export_retention(),
         )
         if not updated:
             raise ExportError("Seul un export en échec peut être relancé.")
@@ -231,7 +321,7 @@ def fail_stale(*, now):
     """Jobs « en cours » for too long lost their worker: mark them failed so they can be
     retried. Returns how many."""
     return ExportJob.objects.filter(
-        status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER
+        status=ExportStatus.RUNNING, started_at__lt=now - stale_after()
     ).update(
         status=ExportStatus.FAILED,
         error=f"{FAILURE_PREFIX}{INTERRUPTED_FAILURE}",

@@ -1,5 +1,6 @@
 import rules
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,19 +10,22 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from certificates.forms import AccrochageForm, RegisterFilterForm
 from dossiers.forms import DossierFilterForm
 from dossiers.selectors import dossiers_for
+from ecertif.accounts.rules import is_secretariat
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_access, log_dossier_read
 from ecertif.files.downloads import private_file_response
 from jurys.models import JurySession
 
 from .dossier_pdf import dossier_summary
-from .enums import STATUS_BADGES, XLSX_CONTENT_TYPE, ExportKind, ExportStatus
+from .enums import STATUS_BADGES, ExportKind, ExportStatus
 from .exceptions import ExportError
 from .selectors import export_jobs_for
 from .services import export_request, export_retry
 from .writers import (
+    certificate_parameters,
     dossier_parameters,
     export_candidate_ids,
     filter_summary,
@@ -91,6 +95,45 @@ def export_session(request, pk):
 
 
 @require_POST
+def export_certificates(request):
+    """The register of certificates as Excel, with the register's filters (secretariat)."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = RegisterFilterForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "Les filtres du registre ne sont pas valides : corrigez-les.")
+        return redirect("certificates:register")
+    job = export_request(
+        owner=request.user,
+        kind=ExportKind.CERTIFICATES,
+        parameters=certificate_parameters(form.cleaned_data),
+        title=titled(ExportKind.CERTIFICATES.label, filter_summary(form)),
+    )
+    return redirect(job)
+
+
+@require_POST
+def export_accrochage(request):
+    """The Caisse des Dépôts XML of a period, written by a worker (secretariat)."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = AccrochageForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("certificates:accrochage")
+    start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+    job = export_request(
+        owner=request.user,
+        kind=ExportKind.ACCROCHAGE,
+        parameters={"period_start": start.isoformat(), "period_end": end.isoformat()},
+        title=f"Déclaration à la Caisse des Dépôts du {start:%d/%m/%Y} au {end:%d/%m/%Y}",
+    )
+    return redirect(job)
+
+
+@require_POST
 def export_statistics(request, key):
     """One statistics table as Excel, with the statistics screen's filters (in the query
     string of the form's action). A POST: it starts work; asking twice while the first file
@@ -152,7 +195,7 @@ def export_download(request, pk):
             candidate_ids=export_candidate_ids(job),
         )
     return private_file_response(
-        job.file, download_name=job.download_name, content_type=XLSX_CONTENT_TYPE
+        job.file, download_name=job.download_name, content_type=job.content_type
     )
 
 

@@ -21,9 +21,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from certificates.accrochage import AccrochageError, accrochage_export
+from certificates.forms import RegisterFilterForm
+from certificates.selectors import filter_register, register_documents
 from dossiers.enums import DossierState, Transition
 from dossiers.forms import DossierFilterForm
 from dossiers.selectors import dossiers_for, filter_dossiers
+from ecertif.accounts.rules import is_secretariat
 from ecertif.tables import Column, Table
 from jurys.documents import NOT_EXAMINED, session_lines
 from jurys.enums import Outcome
@@ -460,7 +464,116 @@ def write_statistics(path, *, owner, parameters, report: Report = _ignore) -> Wr
     return Written(rows=rows, title=titled(table.title, summary))
 
 
+# --- The register of certificates ------------------------------------------------------------
+
+CERTIFICATE_COLUMNS = [
+    Column("N° du document", width=16),
+    Column("Type", width=26),
+    Column("Nom de naissance", width=22),
+    Column("Nom d'usage", width=18),
+    Column("Prénoms", width=22),
+    Column("Date de naissance", kind="date", width=12),
+    Column("Certification", width=40),
+    Column("Option", width=18),
+    Column("Établissement", width=30),
+    Column("SIRET", width=16),
+    Column("N° de dossier", width=16),
+    Column("Jury du", kind="date", width=12),
+    Column("Délivré le", kind="date", width=12),
+    Column("Statut", width=12),
+    Column("Révoqué le", kind="date", width=12),
+]
+
+
+def certificate_filters(parameters):
+    """The register's filters from the job's parameters, validated again by its form."""
+    form = RegisterFilterForm(
+        data={name: "" if value is None else str(value) for name, value in parameters.items()}
+    )
+    if not form.is_valid():
+        raise ExportError(
+            "Les filtres du registre ne sont plus valides : refaites votre recherche."
+        )
+    return form.cleaned_data
+
+
+def certificate_parameters(cleaned_data):
+    """The register's validated filters as JSON values (dates in ISO), empty ones left out."""
+    parameters = {}
+    for name, value in cleaned_data.items():
+        if value in (None, ""):
+            continue
+        value = getattr(value, "pk", value)
+        parameters[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    return parameters
+
+
+def _certificate_row(document):
+    decision = document.decision
+    dossier = decision.dossier
+    candidate = dossier.candidate
+    return (
+        document.number,
+        document.get_kind_display(),
+        candidate.birth_name if candidate else "",
+        candidate.usage_name if candidate else "",
+        candidate.first_names if candidate else "",
+        candidate.birth_date if candidate else None,
+        dossier.certification.label,
+        dossier.option.label if dossier.option else "",
+        dossier.establishment.name,
+        dossier.establishment.siret,
+        dossier.number,
+        decision.session.date,
+        document.issued_at,
+        "Révoqué" if decision.revoked_at else "Valide",
+        decision.revoked_at,
+    )
+
+
+def write_certificates(path, *, owner, parameters, report: Report = _ignore) -> Written:
+    """The register of certificates with its screen's filters (secretariat only)."""
+    if not is_secretariat(owner):
+        raise ExportError("Seul le secrétariat des CQP peut exporter le registre des certificats.")
+    queryset = filter_register(register_documents(), **certificate_filters(parameters))
+    rows = (_certificate_row(document) for document in queryset.iterator(chunk_size=CHUNK_SIZE))
+    count = write_sheet(
+        path,
+        title="Registre des certificats",
+        columns=CERTIFICATE_COLUMNS,
+        rows=rows,
+        total=queryset.count(),
+        report=report,
+    )
+    return Written(rows=count)
+
+
+def write_accrochage(path, *, owner, parameters, report: Report = _ignore) -> Written:
+    """The Caisse des Dépôts XML of the period: validated, recorded as a flow, then written."""
+    if not is_secretariat(owner):
+        raise ExportError("Seul le secrétariat des CQP peut déclarer à la Caisse des Dépôts.")
+    try:
+        start = datetime.date.fromisoformat(parameters.get("period_start", ""))
+        end = datetime.date.fromisoformat(parameters.get("period_end", ""))
+        result = accrochage_export(period_start=start, period_end=end, by=owner)
+    except ValueError as error:
+        raise ExportError("La période demandée n'est pas valide.") from error
+    except AccrochageError as error:
+        raise ExportError("aucun fichier produit.\n" + "\n".join(error.messages)) from error
+    if result.flow is None:
+        raise ExportError("rien de nouveau à déclarer pour cette période.")
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(result.flow.xml)
+    report(result.passages, result.passages)
+    return Written(
+        rows=result.passages,
+        title=f"Déclaration à la Caisse des Dépôts — flux {result.flow.flow_id}",
+    )
+
+
 WRITERS = {
+    ExportKind.ACCROCHAGE: write_accrochage,
+    ExportKind.CERTIFICATES: write_certificates,
     ExportKind.DOSSIERS: write_dossiers,
     ExportKind.SESSION: write_session,
     ExportKind.STATISTICS: write_statistics,

@@ -2,6 +2,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
+from certificates.deadlines import reporting_status
 from dossiers.enums import STATE_BADGES, DossierState
 from dossiers.selectors import dossiers_for, to_register
 from ecertif.accounts.enums import AccountRequestStatus, Role
@@ -61,6 +62,7 @@ def home(request):
         context["pending_requests"] = pending.order_by("created_at")[:HOME_LIST_SIZE]
         context["pending_requests_count"] = pending.count()
         context["state_counts"] = _state_counts(dossiers)
+        context["reporting"] = reporting_status()
     elif role == Role.EMPLOYER:
         context["establishment"] = request.user.membership.establishment
         context["state_counts"] = _state_counts(dossiers)

@@ -5,12 +5,16 @@ Pure functions: model instances in, PDF bytes out, so a Celery task can call the
 
 from dataclasses import dataclass
 
+import segno
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 
 from dossiers.enums import Civility
 from dossiers.models import Dossier
-from ecertif.files.pdf import render_pdf
+from ecertif.files.pdf import ARCHIVE_VARIANT, render_pdf
+from ecertif.files.signing import sign_pdf
 from referentiel.enums import CertificationKind
 
 from .enums import College, Outcome, RegistrationEnd
@@ -156,6 +160,27 @@ def _identity(candidate):
     }
 
 
+def verification_url(document):
+    """The public page that proves the document (printed under its QR code)."""
+    path = reverse("verify_document", args=[document.verification_code])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _verification(document):
+    url = verification_url(document)
+    return {
+        "verification_url": url,
+        "verification_qr": segno.make(url, error="m").png_data_uri(scale=6, border=2),
+    }
+
+
+def _issued(template, context, document):
+    """A numbered document: its verification QR code, PDF/A, then the PAdES signature."""
+    pdf = render_pdf(template, {**context, **_verification(document)}, variant=ARCHIVE_VARIANT)
+    reason = f"{document.get_kind_display()} n° {document.number} délivré par la CPNE"
+    return sign_pdf(pdf, reason=reason)
+
+
 def session_decision_sheet(session):
     """« Feuille de décision du jury » of a session: every dossier registered or decided."""
     session = _session(session)
@@ -214,7 +239,7 @@ def certificate(decision):
     """The numbered parchemin of a standing `validated` decision."""
     document = _numbered(decision, Outcome.VALIDATED)
     dossier = decision.dossier
-    return render_pdf(
+    return _issued(
         "documents/certificate.html",
         {
             "decision": decision,
@@ -225,6 +250,7 @@ def certificate(decision):
             "session": decision.session,
             "signatories": [("Le président du jury", decision.session.president)],
         },
+        document,
     )
 
 
@@ -241,7 +267,7 @@ def attestation(decision):
         for line in decision.competences.all()
         if line.validated
     ]
-    return render_pdf(
+    return _issued(
         "documents/attestation.html",
         {
             "decision": decision,
@@ -254,4 +280,5 @@ def attestation(decision):
             "session": decision.session,
             "signatories": [("Le président du jury", decision.session.president)],
         },
+        document,
     )

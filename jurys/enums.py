@@ -43,3 +43,8 @@ class DocumentKind(models.TextChoices):
 
 # Jury members are reminded this many days before their session.
 SESSION_REMINDER_DAYS = 7
+
+# Verification codes of issued documents: 20 characters of a 31-sign alphabet (no i, l, o, 0,
+# 1: read aloud without doubt) = 99 bits of randomness.
+VERIFICATION_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+VERIFICATION_CODE_LENGTH = 20

@@ -1,9 +1,19 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .enums import College, DocumentKind, Outcome, RegistrationEnd, SessionStatus
+from .enums import (
+    VERIFICATION_ALPHABET,
+    VERIFICATION_CODE_LENGTH,
+    College,
+    DocumentKind,
+    Outcome,
+    RegistrationEnd,
+    SessionStatus,
+)
 
 
 class JuryMember(models.Model):
@@ -236,16 +246,29 @@ class CarriedCompetence(models.Model):
         return f"{self.competence} (jusqu'au {self.valid_until:%d/%m/%Y})"
 
 
-class DocumentNumberSequence(models.Model):
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_value = models.PositiveIntegerField(default=0)
+class DocumentSeries(models.Model):
+    """One number series per kind of document and per year: P-2026-00001, A-2026-00001…"""
+
+    kind = models.CharField("type", max_length=12, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField("année")
+    last_value = models.PositiveIntegerField("dernier numéro attribué", default=0)
 
     class Meta:
-        verbose_name = "compteur de numéros de parchemin"
-        verbose_name_plural = "compteurs de numéros de parchemin"
+        verbose_name = "série de numéros de documents"
+        verbose_name_plural = "séries de numéros de documents"
+        ordering = ["-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="one_series_per_kind_and_year")
+        ]
 
     def __str__(self):
-        return f"{self.year} : {self.last_value}"
+        return f"{self.get_kind_display()} {self.year} : {self.last_value}"
+
+
+def new_verification_code():
+    """Random (99 bits), unrelated to the sequential number: it cannot be guessed nor
+    enumerated."""
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
 
 
 class IssuedDocument(models.Model):
@@ -256,6 +279,14 @@ class IssuedDocument(models.Model):
     )
     kind = models.CharField("type", max_length=12, choices=DocumentKind.choices)
     number = models.CharField("numéro", max_length=20, unique=True)
+    verification_code = models.CharField(
+        "code de vérification",
+        max_length=VERIFICATION_CODE_LENGTH,
+        unique=True,
+        default=new_verification_code,
+        editable=False,
+        help_text="Imprimé sur le document (QR code) : ouvre sa page publique de vérification.",
+    )
     issued_at = models.DateTimeField("délivré le", auto_now_add=True)
 
     class Meta:

@@ -33,7 +33,7 @@ from .enums import (
 from .models import (
     CarriedCompetence,
     CompetenceDecision,
-    DocumentNumberSequence,
+    DocumentSeries,
     IssuedDocument,
     JuryDecision,
     JurySession,
@@ -268,10 +268,10 @@ def decision_rows(dossier, *, day=None):
 
 
 def next_document_number(*, kind, year=None):
-    """`P-<year>-<5 digits>` (parchemin) or `A-…` (attestation): one counter per year, under a
-    row lock, so a number is never given twice nor reused."""
+    """`P-<year>-<5 digits>` (parchemin) or `A-…` (attestation): one series per kind and per
+    year, under a row lock, so a number is never given twice nor reused and has no gap."""
     year = year or timezone.localdate().year
-    value = next_value(DocumentNumberSequence, year=year)
+    value = next_value(DocumentSeries, year=year, kind=kind)
     prefix = "P" if kind == DocumentKind.CERTIFICATE else "A"
     return f"{prefix}-{year}-{value:05d}"
 

@@ -47,6 +47,21 @@ class CertificationOptionInline(admin.TabularInline):
     extra = 0
 
 
+class RegisterCodeFilter(admin.SimpleListFilter):
+    title = "code France compétences"
+    parameter_name = "code_repertoire"
+
+    def lookups(self, request, model_admin):
+        return [("manquant", "Code manquant"), ("renseigne", "Code renseigné")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "manquant":
+            return queryset.filter(register_number="")
+        if self.value() == "renseigne":
+            return queryset.exclude(register_number="")
+        return queryset
+
+
 @admin.register(Certification)
 class CertificationAdmin(ReferentielAdmin):
     resource_classes = [CertificationResource]
@@ -58,15 +73,34 @@ class CertificationAdmin(ReferentielAdmin):
         "active",
         "provisional_list",
         "capitalisation_years",
+        "register",
     )
-    list_filter = ("competences_provisional", "kind", "sector", "level", "active")
+    list_filter = (
+        "competences_provisional",
+        RegisterCodeFilter,
+        "kind",
+        "sector",
+        "level",
+        "active",
+    )
     list_select_related = ("sector",)
-    search_fields = ("label", "code")
+    search_fields = ("label", "code", "register_number")
     prepopulated_fields = {"code": ("label",)}
     inlines = [CertificationOptionInline, CompetenceInline]
     actions = ["mark_competences_official"]
     fieldsets = (
         (None, {"fields": ("code", "kind", "label", "sector", "level", "position", "active")}),
+        (
+            "Enregistrement France compétences",
+            {
+                "fields": ("register_type", "register_number"),
+                "description": (
+                    "Code déclaré à la Caisse des Dépôts (accrochage) pour chaque titulaire. "
+                    "Sans numéro, la certification est signalée « code manquant » et ses "
+                    "titulaires ne peuvent pas être déclarés."
+                ),
+            },
+        ),
         (
             "Compétences",
             {
@@ -83,6 +117,10 @@ class CertificationAdmin(ReferentielAdmin):
     @admin.display(description="Liste provisoire", boolean=True, ordering="competences_provisional")
     def provisional_list(self, obj):
         return obj.competences_provisional
+
+    @admin.display(description="Code France compétences", ordering="register_number")
+    def register(self, obj):
+        return obj.register_code or "Code manquant"
 
     @admin.action(description="Marquer la liste de compétences comme officielle")
     def mark_competences_official(self, request, queryset):
@@ -128,5 +166,5 @@ class TrainingSchemeAdmin(ReferentielAdmin):
     list_display = ("label", "code", "active", "position")
     list_editable = ("active", "position")
     list_filter = ("active",)
-    search_fields = ("label", "code")
+    search_fields = ("label", "code", "register_number")
     prepopulated_fields = {"code": ("label",)}

@@ -1,7 +1,12 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .enums import CertificationKind
+from .enums import CertificationKind, RegisterType
+
+register_number_validator = RegexValidator(
+    r"^[0-9]{1,8}$", "Le numéro d'enregistrement ne contient que des chiffres (ex. 35185)."
+)
 
 
 class SectorManager(models.Manager):
@@ -63,6 +68,22 @@ class Certification(models.Model):
         default=True,
         help_text="Cochée tant que la liste officielle des compétences n'a pas été importée.",
     )
+    register_type = models.CharField(
+        "répertoire national",
+        max_length=4,
+        choices=RegisterType.choices,
+        default=RegisterType.RNCP,
+    )
+    register_number = models.CharField(
+        "numéro d'enregistrement",
+        max_length=8,
+        blank=True,
+        validators=[register_number_validator],
+        help_text=(
+            "Numéro de la fiche France compétences, sans le préfixe (RNCP35185 → 35185). "
+            "Vide : les titulaires ne peuvent pas être déclarés à la Caisse des Dépôts."
+        ),
+    )
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = CertificationManager()
@@ -84,6 +105,11 @@ class Certification(models.Model):
     @property
     def has_options(self):
         return bool(self.options.all())
+
+    @property
+    def register_code(self):
+        """« RNCP35185 » as the Caisse des Dépôts expects it, or "" when the number is missing."""
+        return f"{self.register_type}{self.register_number}" if self.register_number else ""
 
 
 class CertificationOptionManager(models.Manager):

@@ -48,6 +48,8 @@ class CertificationResource(AtomicModelResource):
             "active",
             "capitalisation_years",
             "competences_provisional",
+            "register_type",
+            "register_number",
             "position",
         )
         import_id_fields = ("code",)

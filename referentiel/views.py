@@ -1,6 +1,8 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from . import communes
 from .models import Certification, Sector
 
 
@@ -25,3 +27,13 @@ def certification_detail(request, code):
         certifications_with_details().select_related("sector"), code=code
     )
     return render(request, "referentiel/certification.html", {"certification": certification})
+
+
+@require_safe
+def commune_options(request):
+    """`<option>`s of the official communes matching what is typed (the candidate step's
+    birthplace suggestions, fetched by htmx into a `<datalist>`)."""
+    query = request.GET.get("birth_place") or request.GET.get("q") or ""
+    return render(
+        request, "referentiel/_commune_options.html", {"communes": communes.search(query[:60])}
+    )

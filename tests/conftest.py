@@ -6,6 +6,9 @@ from django.core.management import call_command
 
 from tests.factories.accounts import EmployerFactory, StaffFactory, UserFactory
 
+# The `s3` fixture: a real S3 server on loopback (moto's server mode).
+pytest_plugins = ["tests.s3_server"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):

@@ -20,6 +20,7 @@ FLOORS = [
     "ecertif.audit",
     "ecertif.sequences",
     "ecertif.tables",
+    "ecertif.health",
     "ecertif.mail",
     "ecertif.notifications",
     "ecertif.accounts",

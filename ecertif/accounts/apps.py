@@ -16,3 +16,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="ecertif_groups")
+        # Imported here: models are not ready when apps.py is imported.
+        from ecertif.mail.signals import email_given_up
+
+        from .receivers import alert_secretariat
+
+        email_given_up.connect(alert_secretariat, dispatch_uid="ecertif_alert_secretariat")

@@ -3,14 +3,39 @@ from django.db import transaction
 
 from .enums import EmailStatus
 from .models import OutboxEmail
-from .services import SCRUBBED
+from .services import ERASED, FAILED_FILTER, SCRUBBED
 from .tasks import send_outbox_email
+
+
+class DeliveryFilter(admin.SimpleListFilter):
+    """What the secretariat's alert links to: « en échec » (given up) and « en cours d'essais »."""
+
+    title = "envoi"
+    parameter_name = "envoi"
+
+    def lookups(self, request, model_admin):
+        return [(FAILED_FILTER, "en échec"), ("essais", "nouvel essai prévu")]
+
+    def queryset(self, request, queryset):
+        if self.value() == FAILED_FILTER:
+            return queryset.filter(status=EmailStatus.FAILED)
+        if self.value() == "essais":
+            return queryset.filter(status=EmailStatus.RETRYING)
+        return queryset
 
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = [DeliveryFilter, "status"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     actions = ["resend"]
@@ -36,10 +61,13 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     @admin.action(description="Renvoyer les courriels en échec sélectionnés")
     def resend(self, request, queryset):
         # Only failed emails whose body still exists: an erased personal link cannot be resent.
-        retry = queryset.filter(status=EmailStatus.FAILED).exclude(body_text=SCRUBBED)
+        retry = queryset.filter(status=EmailStatus.FAILED).exclude(body_text__in=[SCRUBBED, ERASED])
         ids = list(retry.values_list("pk", flat=True))
         with transaction.atomic():
-            OutboxEmail.objects.filter(pk__in=ids).update(status=EmailStatus.PENDING, attempts=0)
+            # A new round of retries, with a new deadline.
+            OutboxEmail.objects.filter(pk__in=ids).update(
+                status=EmailStatus.PENDING, attempts=0, next_attempt_at=None, give_up_at=None
+            )
             for email_id in ids:
                 transaction.on_commit(lambda email_id=email_id: send_outbox_email.delay(email_id))
         skipped = queryset.count() - len(ids)

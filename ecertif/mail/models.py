@@ -24,6 +24,13 @@ class OutboxEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
+    next_attempt_at = models.DateTimeField("prochain essai", null=True, blank=True, db_index=True)
+    give_up_at = models.DateTimeField(
+        "abandon prévu le",
+        null=True,
+        blank=True,
+        help_text="Fixé au premier échec : sans envoi réussi d'ici là, le courriel est abandonné.",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
 

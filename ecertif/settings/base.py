@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dossiers",
     "evaluations",
     "jurys",
+    "certificates",
     # Top floor: cross-app pages and tools (import downwards only).
     "stats",
     "exports",
@@ -204,7 +205,18 @@ def mailers_from_url(url):
 
 
 MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
-EMAIL_MAX_ATTEMPTS = 5
+
+# PAdES signature of parchemins and attestations: PEM key and certificate (README).
+DOCUMENT_SIGNING_KEY = env("DOCUMENT_SIGNING_KEY", default="")
+DOCUMENT_SIGNING_CERTIFICATE = env("DOCUMENT_SIGNING_CERTIFICATE", default="")
+DOCUMENT_SIGNING_KEY_PASSPHRASE = env("DOCUMENT_SIGNING_KEY_PASSPHRASE", default="")
+# Demo only: create a self-signed pair at the paths above when they do not exist yet.
+DOCUMENT_SIGNING_DEMO = False
+
+# Caisse des Dépôts (« accrochage certificateurs »): identifiers sent by the CDC once the
+# branch is registered as certifier (README).
+ACCROCHAGE_ID_CLIENT = env("ACCROCHAGE_ID_CLIENT", default="")
+ACCROCHAGE_ID_CONTRAT = env("ACCROCHAGE_ID_CONTRAT", default="")
 
 # RGPD: candidates are anonymised this many years after their last dossier ended.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
@@ -286,3 +298,82 @@ LOGGING = {
 }
 # --- end of issue #9 block ----------------------------------------------------------------
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# ---------------------------------------------------------------------------------------------
+# Operations (issue #9, items 4-6): object storage, Celery queues and limits, housekeeping.
+# Documented in docs/exploitation.md.
+# ---------------------------------------------------------------------------------------------
+from kombu import Queue  # noqa: E402
+
+
+# Media on S3-compatible object storage (AWS, MinIO, Scaleway, OVH…) when a bucket is named,
+# on the local disk (MEDIA_ROOT) otherwise. Objects are private: no ACL, no public URL; the
+# application streams them after its permission check.
+def default_storage_from_env():
+    """STORAGES["default"]: S3-compatible object storage when S3_BUCKET is set, else the disk."""
+    bucket = env("S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty values fall back to boto3's defaults (credentials chain, AWS endpoint).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            "location": env("S3_PREFIX", default=""),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            # Private objects: no ACL sent (the bucket's private default applies).
+            "default_acl": None,
+            "querystring_auth": True,
+            # A signed URL, if one is ever produced, is useless after a minute.
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES["default"] = default_storage_from_env()
+# The health endpoint answers plain HTTP too (container healthchecks, behind the proxy).
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# Where the export worker writes its files before uploading them to object storage.
+EXPORT_TEMP_DIR = env("EXPORT_TEMP_DIR", default="")
+
+# Celery queues: « default » (reminders, housekeeping), « email », « documents » (exports).
+# A worker started without -Q consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("email"), Queue("documents")]
+CELERY_TASK_ROUTES = {
+    "mail.*": {"queue": "email"},
+    "exports.run": {"queue": "documents"},
+}
+# A task is acknowledged once done: a worker that dies hands it back to the broker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Hard/soft time limits (seconds): every task has one; exports have their own below.
+CELERY_TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=540)
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=1800)
+EXPORT_SOFT_TIME_LIMIT = env.int("EXPORT_SOFT_TIME_LIMIT", default=1740)
+# An export interrupted this many times (worker killed each time) is marked failed.
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=3)
+# An unacknowledged task goes back to the queue after this long: more than any time limit.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+
+# Emails: retried with exponential backoff (1, 2, 4… minutes, at most EMAIL_RETRY_MAX_DELAY)
+# for EMAIL_RETRY_FOR_HOURS, then marked failed and the secretariat is alerted.
+EMAIL_RETRY_FOR_HOURS = env.int("EMAIL_RETRY_FOR_HOURS", default=24)
+EMAIL_RETRY_MAX_DELAY_MINUTES = env.int("EMAIL_RETRY_MAX_DELAY_MINUTES", default=60)
+
+# Housekeeping (beat, see ecertif/celery.py).
+# Sent emails lose their bodies (text and HTML) after this many days.
+EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=30)
+# Finished export files stay downloadable this many days.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# The retention purge (purge_personal_data) runs every night when on.
+RETENTION_PURGE_ENABLED = env.bool("RETENTION_PURGE_ENABLED", default=True)

@@ -27,6 +27,15 @@ LETTERHEAD = (
 )
 
 
+def verification(document):
+    """The verification block printed on parchemins and attestations, as extracted."""
+    return (
+        "Vérifier ce document Scannez le QR code ou ouvrez : "
+        f"http://127.0.0.1:8000/verifier/{document.verification_code}/ "
+        "Document signé électroniquement."
+    )
+
+
 def pdf_pages(pdf):
     return [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
 
@@ -366,7 +375,8 @@ def test_certificate_shows_number_candidate_and_president(validated, session):
         "a validé l'ensemble des compétences de la certification et obtient le certificat de "
         "qualification professionnelle « Conducteur d'appareils ». "
         f"Fait le {d(session.date)} Le président du jury Hélène Garnier (France Chimie) "
-        f"Signature {LETTERHEAD} Parchemin n° {number} — dossier {validated.number} Page 1 / 1"
+        f"Signature {verification(decision.document)} {LETTERHEAD} "
+        f"Parchemin n° {number} — dossier {validated.number} Page 1 / 1"
     )
 
 
@@ -413,7 +423,8 @@ def test_attestation_lists_exactly_the_validated_competences(partial, session):
         "pendant cette durée, le candidat peut se présenter de nouveau pour valider les "
         "compétences manquantes sans repasser celles-ci. "
         f"Dossier {partial.number} — Chimie du Rhône Fait le {d(session.date)} "
-        f"Le président du jury Hélène Garnier (France Chimie) Signature {LETTERHEAD} "
+        f"Le président du jury Hélène Garnier (France Chimie) Signature "
+        f"{verification(decision.document)} {LETTERHEAD} "
         f"Attestation de compétences n° {number} — dossier {partial.number} Page 1 / 1"
     )
 

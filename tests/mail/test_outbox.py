@@ -9,7 +9,6 @@ from ecertif.celery import app as celery_app
 from ecertif.mail.enums import EmailStatus
 from ecertif.mail.models import OutboxEmail
 from ecertif.mail.services import deliver_email, queue_raw_email
-from ecertif.mail.tasks import send_outbox_email
 
 
 class FlakySMTPBackend:
@@ -64,37 +63,6 @@ def test_outbox_committed_email_sent_once(mailoutbox):
     # A second delivery of the same row sends nothing more.
     assert deliver_email(email_id=email.pk) is True
     assert len(mailoutbox) == 1
-
-
-@pytest.mark.django_db
-def test_outbox_failing_smtp_retried_and_error_recorded(flaky_backend, mailoutbox):
-    flaky_backend.failures = 2
-    email = OutboxEmail.objects.create(recipient="a@exemple.fr", subject="Objet", body_text="T")
-    # Eager: the retries run at once, in this process (countdown ignored).
-    celery_app.conf.task_eager_propagates = False
-    try:
-        send_outbox_email.delay(email.pk)
-    finally:
-        celery_app.conf.task_eager_propagates = True
-    email.refresh_from_db()
-    assert email.status == EmailStatus.SENT
-    assert email.attempts == 3
-    assert email.last_error == "SMTPServerDisconnected: Connexion SMTP perdue"
-    assert len(mailoutbox) == 1
-
-
-@pytest.mark.django_db
-def test_outbox_gives_up_after_max_attempts(flaky_backend, mailoutbox):
-    flaky_backend.failures = 100
-    email = OutboxEmail.objects.create(recipient="a@exemple.fr", subject="Objet", body_text="T")
-    for _ in range(settings.EMAIL_MAX_ATTEMPTS - 1):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            deliver_email(email_id=email.pk)
-    assert deliver_email(email_id=email.pk) is False
-    email.refresh_from_db()
-    assert email.status == EmailStatus.FAILED
-    assert email.attempts == settings.EMAIL_MAX_ATTEMPTS
-    assert mailoutbox == []
 
 
 @pytest.mark.redis

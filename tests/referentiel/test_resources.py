@@ -119,7 +119,7 @@ def test_competence_import_empty_label_changes_nothing():
 def test_certification_import_links_sector_by_code():
     SectorFactory(code="fabrication", name="Fabrication")
     dataset = tablib.Dataset(
-        ("cqp-nouveau", "cqp", "Nouveau métier", "fabrication", 4, 1, 5, 1, 10),
+        ("cqp-nouveau", "cqp", "Nouveau métier", "fabrication", 4, 1, 5, 1, "RNCP", "", 10),
         headers=CertificationResource().get_export_headers(),
     )
 

@@ -12,7 +12,7 @@ from dossiers.exceptions import ALREADY_MOVED, NOT_ALLOWED
 from ecertif.notifications.models import Notification
 from jurys import services
 from jurys.enums import DocumentKind, Outcome
-from jurys.models import DocumentNumberSequence, IssuedDocument, JuryDecision, SessionRegistration
+from jurys.models import DocumentSeries, IssuedDocument, JuryDecision, SessionRegistration
 from jurys.rules import active_registration
 from tests.factories.jurys import JurySessionFactory
 from tests.jurys.conftest import decide, evaluated_dossier, verdicts
@@ -39,12 +39,12 @@ def test_outcome_for_accepts_a_generator():
     assert services.outcome_for(flag for flag in [True, False]) == Outcome.PARTIALLY_VALIDATED
 
 
-def test_next_document_number_format_and_shared_yearly_counter(db):
+def test_next_document_number_format_and_one_series_per_kind(db):
     year = timezone.localdate().year
     assert services.next_document_number(kind=DocumentKind.CERTIFICATE) == f"P-{year}-00001"
-    assert services.next_document_number(kind=DocumentKind.ATTESTATION) == f"A-{year}-00002"
-    assert services.next_document_number(kind=DocumentKind.CERTIFICATE) == f"P-{year}-00003"
-    assert DocumentNumberSequence.objects.get(year=year).last_value == 3
+    assert services.next_document_number(kind=DocumentKind.ATTESTATION) == f"A-{year}-00001"
+    assert services.next_document_number(kind=DocumentKind.CERTIFICATE) == f"P-{year}-00002"
+    assert DocumentSeries.objects.get(year=year, kind=DocumentKind.CERTIFICATE).last_value == 2
 
 
 def test_next_document_number_one_sequence_per_year(db):
@@ -55,12 +55,13 @@ def test_next_document_number_one_sequence_per_year(db):
         "P-2031-00001"
     )
     assert services.next_document_number(kind=DocumentKind.ATTESTATION, year=2030) == (
-        "A-2030-00002"
+        "A-2030-00001"
     )
-    assert dict(DocumentNumberSequence.objects.values_list("year", "last_value")) == {
-        2030: 2,
-        2031: 1,
-    }
+    assert sorted(DocumentSeries.objects.values_list("kind", "year", "last_value")) == [
+        (DocumentKind.ATTESTATION, 2030, 1),
+        (DocumentKind.CERTIFICATE, 2030, 1),
+        (DocumentKind.CERTIFICATE, 2031, 1),
+    ]
 
 
 def test_next_document_number_follows_the_local_year(db):
@@ -133,7 +134,7 @@ def test_decide_none_validated_issues_no_document(registered, session_member):
     assert decision.outcome == Outcome.NOT_VALIDATED
     assert [validated for _n, validated, _m, _c in lines(decision)] == [False, False, False]
     assert not IssuedDocument.objects.exists()
-    assert not DocumentNumberSequence.objects.exists()
+    assert not DocumentSeries.objects.exists()
     assert history(registered)[-1][:3] == (
         Transition.DECIDE,
         DossierState.AWAITING_JURY,

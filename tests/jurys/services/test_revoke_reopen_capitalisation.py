@@ -127,7 +127,7 @@ def test_decide_after_revoke_gets_a_new_document_number(
         IssuedDocument.objects.order_by("number").values_list("decision", "kind", "number")
     ) == [
         (first.pk, DocumentKind.ATTESTATION, f"A-{year}-00001"),
-        (second.pk, DocumentKind.CERTIFICATE, f"P-{year}-00002"),
+        (second.pk, DocumentKind.CERTIFICATE, f"P-{year}-00001"),
     ]
     assert [(d.pk, d.revoked_at is None) for d in JuryDecision.objects.filter(dossier=partial)] == [
         (second.pk, True),
@@ -323,7 +323,7 @@ def test_represented_dossier_decision_covers_the_whole_certification(
     assert decision.outcome == Outcome.VALIDATED
     assert lines(decision) == [(1, True, "", True), (2, True, "", True), (3, True, "", False)]
     assert decision.document.kind == DocumentKind.CERTIFICATE
-    assert decision.document.number == f"P-{year}-00002"
+    assert decision.document.number == f"P-{year}-00001"
 
 
 def test_represented_dossier_carried_plus_failed_remaining_is_partial(
