@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ("accounts", "0002_field_history"),
         ("dossiers", "0004_transition_reason_append_only"),
         ("evaluations", "0003_field_history"),
-        ("referentiel", "0002_field_history"),
+        ("referentiel", "0003_field_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("evaluations", "0002_assessment_workplaceassessorinvitation_and_more"),
-        ("referentiel", "0002_field_history"),
+        ("referentiel", "0003_field_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referentiel", "0001_initial"),
+        ("referentiel", "0002_certification_register_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("jurys", "0003_registration_end_kind"),
+        ("jurys", "0006_verification_code_unique"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
