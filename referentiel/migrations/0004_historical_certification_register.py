@@ -5,20 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referentiel', '0003_field_history'),
+        ("referentiel", "0003_field_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalcertification',
-            name='register_number',
-            field=models.CharField(blank=True, help_text='Numéro de la fiche France compétences, sans le préfixe (RNCP35185 → 35185). Vide : les titulaires ne peuvent pas être déclarés à la Caisse des Dépôts.', max_length=8, validators=[django.core.validators.RegexValidator('^[0-9]{1,8}$', "Le numéro d'enregistrement ne contient que des chiffres (ex. 35185).")], verbose_name="numéro d'enregistrement"),
+            model_name="historicalcertification",
+            name="register_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Numéro de la fiche France compétences, sans le préfixe (RNCP35185 → 35185). Vide : les titulaires ne peuvent pas être déclarés à la Caisse des Dépôts.",
+                max_length=8,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[0-9]{1,8}$",
+                        "Le numéro d'enregistrement ne contient que des chiffres (ex. 35185).",
+                    )
+                ],
+                verbose_name="numéro d'enregistrement",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcertification',
-            name='register_type',
-            field=models.CharField(choices=[('RNCP', 'RNCP (répertoire national des certifications professionnelles)'), ('RS', 'RS (répertoire spécifique)')], default='RNCP', max_length=4, verbose_name='répertoire national'),
+            model_name="historicalcertification",
+            name="register_type",
+            field=models.CharField(
+                choices=[
+                    ("RNCP", "RNCP (répertoire national des certifications professionnelles)"),
+                    ("RS", "RS (répertoire spécifique)"),
+                ],
+                default="RNCP",
+                max_length=4,
+                verbose_name="répertoire national",
+            ),
         ),
     ]
