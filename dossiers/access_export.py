@@ -19,7 +19,7 @@ from .privacy import candidate_data
 
 # Apps whose rows describe a candidate's path; relations towards users, establishments or the
 # référentiel are kept as ids (they describe others, not the candidate).
-DOMAIN_APPS = {"dossiers", "evaluations", "jurys"}
+DOMAIN_APPS = {"dossiers", "evaluations", "jurys", "certificates"}
 # Secrets never leave the database, even towards the person concerned.
 SECRET_FIELDS = {"token_hash"}
 

@@ -59,6 +59,7 @@ def test_every_linked_model_is_known():
         "jurys.competencedecision",
         "jurys.carriedcompetence",
         "jurys.issueddocument",
+        "certificates.accrochageentry",
     }
 
 
