@@ -15,7 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.enums import Civility, DiplomaLevel, DossierState, Transition
-from dossiers.models import Candidate, Dossier, DossierNumberSequence, DossierTransition
+from dossiers.models import (
+    Candidate,
+    Dossier,
+    DossierNumberSequence,
+    DossierTransition,
+    TransitionReason,
+)
 from ecertif.mail.enums import EmailStatus
 from ecertif.mail.models import OutboxEmail
 from evaluations.enums import INVITATION_VALIDITY_DAYS, ResultChoice
@@ -73,8 +79,10 @@ def declare_dossier_tables(writer):
     )
     writer.table(
         DossierTransition,
-        "id dossier source target transition actor at reason",
+        "id dossier source target transition actor at",
     )
+    # Reasons sit beside the append-only history (anonymisation deletes them, never a history row).
+    writer.table(TransitionReason, "transition text")
     writer.table(
         Assessment,
         (
@@ -294,10 +302,10 @@ class DossierBuilder:
         )
         source = ""
         for transition, target, actor, at, reason in steps:
-            w.add(
-                DossierTransition,
-                (w.new_id(DossierTransition), pk, source, target, transition, actor, at, reason),
-            )
+            row = w.new_id(DossierTransition)
+            w.add(DossierTransition, (row, pk, source, target, transition, actor, at))
+            if reason:
+                w.add(TransitionReason, (row, reason))
             source = target
         if submitted_at is not None:
             self._assessment(

@@ -1,5 +1,3 @@
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
@@ -12,12 +10,15 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from ecertif.accounts.models import Establishment
 from ecertif.admin_tools import EstimatedCountPaginator, choices_filter, year_filter
+from ecertif.audit.history_admin import FieldHistoryAdmin
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_access
 
 from . import workflow
+from .access_export import candidate_zip
 from .enums import DossierState, Transition
 from .exceptions import DossierActionError
 from .models import Attachment, Candidate, Dossier, DossierTransition, TrainingProvider
-from .privacy import candidate_data
 from .selectors import search_ids
 
 
@@ -65,7 +66,7 @@ def admin_transitions(dossier, user):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(FieldHistoryAdmin, admin.ModelAdmin):
     list_display = ["number", "candidate", "certification", "establishment", "state", "created_at"]
     list_filter = [
         "state",
@@ -156,7 +157,7 @@ class DossierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(FieldHistoryAdmin, admin.ModelAdmin):
     list_display = ["birth_name", "first_names", "birth_date", "establishment"]
     list_select_related = ["establishment"]
     search_fields = ["birth_name", "usage_name", "first_names", "email"]
@@ -174,14 +175,25 @@ class CandidateAdmin(admin.ModelAdmin):
         names = Q(birth_name__icontains=term) | Q(usage_name__icontains=term)
         return queryset.filter(names | Q(first_names__icontains=term)), False
 
-    @admin.action(description="Exporter toutes les données détenues (RGPD, JSON)")
+    @admin.action(description="Exporter toutes les données détenues (RGPD, ZIP)")
     def export_personal_data(self, request, queryset):
-        data = [candidate_data(candidate) for candidate in queryset]
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
+        candidate = queryset.first()
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Choisissez un seul candidat pour cet export.", messages.WARNING
+            )
+            return None
+        log_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            object_type="art15",
+            object_id=candidate.pk,
+            candidate_ids=[candidate.pk],
         )
-        response["Content-Disposition"] = 'attachment; filename="donnees-candidats.json"'
+        response = HttpResponse(candidate_zip(candidate), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="donnees-candidat-{candidate.pk}.zip"'
+        )
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -2,6 +2,7 @@ import datetime
 import hashlib
 import re
 import time
+import uuid
 
 from django import forms
 from django.apps import apps
@@ -45,6 +46,8 @@ class CertificationForm(forms.Form):
         help_text="Seulement pour les certifications qui proposent des options.",
         error_messages={"invalid_choice": "Choisissez une option de la liste."},
     )
+    # Drawn when the page is shown: a form sent twice (double click, 50 tabs) creates one dossier.
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def clean(self):
         data = super().clean()

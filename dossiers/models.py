@@ -1,12 +1,15 @@
+import pgtrigger
 from django.conf import settings
 from django.contrib import admin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.timezone import localtime
 from django_fsm import FSMField, FSMModelMixin
+from simple_history.models import HistoricalRecords
 
 from ecertif.accounts.models import phone_validator, postcode_validator
 from ecertif.accounts.siret import validate_siret
+from ecertif.audit.triggers import NO_UPDATE
 from ecertif.files.uploads import generated_name
 
 from .enums import DECIDED_STATES, AttachmentKind, Civility, DiplomaLevel, DossierState, Transition
@@ -63,6 +66,12 @@ class Candidate(models.Model):
     position_held = models.CharField("poste occupé", max_length=200)
     company_entry_date = models.DateField("date d'entrée dans l'entreprise", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    # Set by the RGPD anonymisation, which runs once per candidate.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "candidat"
@@ -199,7 +208,12 @@ class Dossier(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # The creation form's token: the same form sent twice creates one dossier (unique).
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     submitted_at = models.DateTimeField("soumis le", null=True, blank=True)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "dossier candidat"
@@ -301,12 +315,41 @@ class DossierTransition(models.Model):
         verbose_name="par",
     )
     at = models.DateTimeField("le", auto_now_add=True, db_index=True)
-    reason = models.TextField("motif", blank=True)
 
     class Meta:
         verbose_name = "historique du dossier"
         verbose_name_plural = "historique des dossiers"
         ordering = ["at", "pk"]
+        # Append-only in the database too (see ecertif/audit/triggers.py). Deleting a draft
+        # (state « registering ») cascades to its history: the rows may go only while their
+        # dossier is a draft AND, checked at commit, only if the dossier itself is gone.
+        triggers = [
+            NO_UPDATE,
+            pgtrigger.Trigger(
+                name="delete_only_draft",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Delete,
+                func=(
+                    "IF EXISTS (SELECT 1 FROM dossiers_dossier d"
+                    " WHERE d.id = OLD.dossier_id AND d.state <> 'registering')"
+                    " THEN RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table',"
+                    " TG_TABLE_NAME; END IF; RETURN OLD;"
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="delete_only_with_dossier",
+                when=pgtrigger.After,
+                operation=pgtrigger.Delete,
+                timing=pgtrigger.Deferred,
+                func=(
+                    "IF EXISTS (SELECT 1 FROM dossiers_dossier d WHERE d.id = OLD.dossier_id)"
+                    " THEN RAISE EXCEPTION 'pgtrigger: history of an existing dossier';"
+                    " END IF; RETURN NULL;"
+                ),
+            ),
+        ]
+
+    _new_reason = ""
 
     def __str__(self):
         return f"{self.dossier} : {self.transition_label} ({localtime(self.at):%d/%m/%Y %H:%M})"
@@ -315,6 +358,21 @@ class DossierTransition(models.Model):
         if self.pk is not None:
             raise ValueError("L'historique d'un dossier ne se modifie pas.")
         super().save(*args, **kwargs)
+        if self._new_reason:
+            TransitionReason.objects.create(transition=self, text=self._new_reason)
+
+    @property
+    @admin.display(description="motif")
+    def reason(self):
+        """The free text lives beside the row: the RGPD erasure clears it, not the history."""
+        try:
+            return self.reason_row.text
+        except TransitionReason.DoesNotExist:
+            return self._new_reason
+
+    @reason.setter
+    def reason(self, value):
+        self._new_reason = value or ""
 
     @property
     @admin.display(description="statut de départ")
@@ -333,3 +391,24 @@ class DossierTransition(models.Model):
             return Transition(self.transition).label
         except ValueError:
             return self.transition
+
+
+class TransitionReason(models.Model):
+    """A transition's free-text reason: it may name people, so it is kept out of the
+    append-only history and erased by the anonymisation."""
+
+    transition = models.OneToOneField(
+        DossierTransition,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reason_row",
+        verbose_name="étape",
+    )
+    text = models.TextField("motif")
+
+    class Meta:
+        verbose_name = "motif d'une étape"
+        verbose_name_plural = "motifs des étapes"
+
+    def __str__(self):
+        return self.text[:80]

@@ -3,15 +3,21 @@ period. The figures (states, certifications, dates, decisions) are kept for the 
 
 import datetime
 
+import pgtrigger
+from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from ecertif.audit.services import access_log_for_candidate
+from ecertif.mail.models import OutboxEmail
 from ecertif.notifications.models import Notification
 
 from .enums import DECIDED_STATES
-from .models import Attachment, Candidate, Dossier
+from .models import Attachment, Candidate, Dossier, TransitionReason
 
 ANONYMISED = "Anonymisé"
+ERASED_TEXT = "Contenu effacé : les données personnelles du candidat ont été anonymisées."
 
 
 def candidate_data(candidate):
@@ -58,7 +64,7 @@ def candidate_data(candidate):
                 ],
                 "historique": [
                     {"action": t.transition_label, "le": t.at.isoformat(), "motif": t.reason}
-                    for t in dossier.transitions.all()
+                    for t in dossier.transitions.select_related("reason_row")
                 ],
                 "evaluation": None
                 if assessment is None
@@ -91,7 +97,24 @@ def candidate_data(candidate):
     for field in identity_fields:
         value = getattr(candidate, field)
         identity[field] = value.isoformat() if isinstance(value, datetime.date) else value
-    return {"candidat": identity, "dossiers": dossiers}
+    accesses = [
+        {
+            "le": row.at.isoformat(),
+            "par": row.actor.email if row.actor else "",
+            "action": row.get_action_display(),
+            "objet": f"{row.object_type} {row.object_id}",
+            "adresse_ip": row.ip,
+        }
+        for row in access_log_for_candidate(candidate.pk).order_by("at", "pk")
+    ]
+    return {"candidat": identity, "dossiers": dossiers, "acces_aux_donnees": accesses}
+
+
+def erase_candidate_history(candidate_id):
+    """The candidate's field history holds the identity: the erasure is the one code allowed to
+    delete from that append-only table (ecertif/audit/triggers.py)."""
+    with pgtrigger.ignore("dossiers.HistoricalCandidate:append_only_delete"):
+        Candidate.history.model.objects.filter(id=candidate_id).delete()
 
 
 def purgeable_candidates(*, retention_years, now=None):
@@ -107,21 +130,60 @@ def purgeable_candidates(*, retention_years, now=None):
     )
     return (
         Candidate.objects.exclude(birth_name=ANONYMISED)
+        .filter(anonymised_at__isnull=True)
         .exclude(pk__in=recent)
         .exclude(pk__in=open_)
         .filter(dossiers__isnull=False)
         .distinct()
+        .order_by("pk")
     )
+
+
+def _holds_certificate(candidate):
+    IssuedDocument = apps.get_model("jurys", "IssuedDocument")
+    return IssuedDocument.objects.filter(decision__dossier__candidate=candidate).exists()
+
+
+def _erase_messages(candidate, dossiers):
+    """The outbox and the bells name the candidate: their texts go (the rows stay counted)."""
+    needles = [d.number for d in dossiers]
+    full_name = f"{candidate.first_names} {candidate.birth_name}".strip()
+    if len(full_name) > 3:
+        needles.append(full_name)
+    mentions = Q()
+    for needle in needles:
+        mentions |= Q(subject__contains=needle) | Q(body_text__contains=needle)
+    if needles:
+        OutboxEmail.objects.filter(mentions).update(
+            subject=f"[{ANONYMISED}]", body_text=ERASED_TEXT, body_html=""
+        )
+    notes = Q()
+    for dossier in dossiers:
+        for prefix in (f"/dossiers/{dossier.pk}/", f"/evaluations/{dossier.pk}/"):
+            notes |= Q(link__startswith=prefix)
+        notes |= Q(link__startswith=f"/jurys/dossiers/{dossier.pk}/")
+    for needle in needles:
+        notes |= Q(text__contains=needle)
+    if needles:
+        Notification.objects.filter(notes).delete()
 
 
 @transaction.atomic
 def anonymise_candidate(candidate):
-    """Replace the identity, delete the files; keep the dossier's figures."""
+    """Replace the identity, delete the files; keep the dossier's figures. Idempotent.
+
+    A holder of a certificate or attestation keeps the minimal record its verification needs
+    (civility, names, birth date; the certification, date and number are the decision's)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.anonymised_at is not None:
+        return 0
+    dossiers = list(candidate.dossiers.all())
+    _erase_messages(candidate, dossiers)
     files = []
     for attachment in Attachment.objects.filter(dossier__candidate=candidate):
         files.append((attachment.file.storage, attachment.file.name))
     Attachment.objects.filter(dossier__candidate=candidate).delete()
-    for dossier in candidate.dossiers.all():
+    for dossier in dossiers:
         assessment = (
             getattr(dossier, "assessment", None) if hasattr(dossier, "assessment") else None
         )
@@ -137,15 +199,20 @@ def anonymise_candidate(candidate):
                 name=ANONYMISED, email="anonymise@invalid", function="", general_observation=""
             )
             assessment.results.update(comment="", workplace_observation="")
-        dossier.transitions.update(reason="")
-        # The bell texts name the candidate.
-        Notification.objects.filter(link__startswith=f"/dossiers/{dossier.pk}/").delete()
+        TransitionReason.objects.filter(transition__dossier=dossier).delete()
+    erase_candidate_history(candidate.pk)
     year = candidate.birth_date.year
+    identity = {
+        "birth_name": ANONYMISED,
+        "first_names": ANONYMISED,
+        "birth_date": datetime.date(year, 1, 1),
+    }
+    if _holds_certificate(candidate):
+        identity = {}  # the holder record a certificate must keep verifiable
     Candidate.objects.filter(pk=candidate.pk).update(
-        birth_name=ANONYMISED,
+        **identity,
+        anonymised_at=timezone.now(),
         usage_name="",
-        first_names=ANONYMISED,
-        birth_date=datetime.date(year, 1, 1),
         birth_place="",
         birth_place_code="",
         email="",

@@ -13,6 +13,7 @@ from . import workflow
 from .enums import DossierState, Transition
 from .exceptions import NOT_ALLOWED, NOT_EDITABLE, DossierActionError
 from .models import Attachment, Dossier, DossierNumberSequence
+from .privacy import erase_candidate_history
 from .selectors import is_accredited
 from .signals import dossier_submitted
 
@@ -125,7 +126,7 @@ def attachment_add(*, dossier, by, kind, label, uploaded_file):
             locked = _lock(dossier)
             _ensure_editable(locked, by)
             attachment.dossier = locked
-            attachment.file.save(f"piece.{checked.extension}", uploaded_file, save=False)
+            attachment.file.save(f"piece.{checked.extension}", checked.file, save=False)
             attachment.save()
     except BaseException:
         if attachment.file.name:
@@ -157,6 +158,8 @@ def dossier_delete(*, dossier, by):
     locked.delete()
     if candidate is not None and not candidate.dossiers.exists():
         candidate.delete()
+        # A deleted draft leaves no identity behind, not even in the field history.
+        erase_candidate_history(candidate.pk)
 
     def remove_files():
         for storage, name in files:

@@ -4,12 +4,15 @@ import rules
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ecertif.accounts.enums import Role
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_dossier_read
 from ecertif.files.downloads import private_file_response
 
 from . import services, workflow
@@ -31,6 +34,7 @@ from .models import Dossier
 from .pagination import RowsPaginator
 from .rules import row_permissions
 from .selectors import dossiers_for, filter_dossiers, list_rows, visible_dossiers
+from .stale import require_perm
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
@@ -39,8 +43,7 @@ PAGE_SIZE = 20
 def _get_dossier(request, pk, perm="dossiers.view_dossier"):
     """Load a dossier the user may see (404 otherwise), then check `perm` (403)."""
     dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
-    if not rules.has_perm(perm, request.user, dossier):
-        raise PermissionDenied
+    require_perm(request.user, perm, dossier)
     return dossier
 
 
@@ -109,7 +112,7 @@ def with_row_urls(rows):
 
 def _timeline(dossier):
     """The state changes, with the jury registrations and their ends between them (#12)."""
-    events = list(dossier.transitions.select_related("actor"))
+    events = list(dossier.transitions.select_related("actor", "reason_row"))
     # jurys sits above dossiers: looked up by name, as the selectors do.
     registration = apps.get_model("jurys", "SessionRegistration")
     for row in registration.objects.filter(dossier=dossier).select_related(
@@ -138,6 +141,7 @@ def _timeline(dossier):
 
 def dossier_detail(request, pk):
     dossier = _get_dossier(request, pk)
+    log_dossier_read(request, dossier, AccessAction.VIEW_DOSSIER)
     attachments = list(dossier.attachments.select_related("uploaded_by"))
     history = _timeline(dossier)
     can_edit = rules.has_perm("dossiers.change_dossier", request.user, dossier)
@@ -175,19 +179,42 @@ def dossier_create(request):
     establishment = _establishment(request)
     form = CertificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        dossier = services.dossier_create(
-            establishment=establishment,
-            certification=form.cleaned_data["certification"],
-            option=form.cleaned_data["option"],
-            by=request.user,
-        )
-        messages.success(request, f"Dossier {dossier.number} créé. Étape suivante : le dispositif.")
+        token = form.cleaned_data["creation_token"]
+        dossier = _created_with(token, request.user)
+        if dossier is None:
+            try:
+                with transaction.atomic():
+                    dossier = services.dossier_create(
+                        establishment=establishment,
+                        certification=form.cleaned_data["certification"],
+                        option=form.cleaned_data["option"],
+                        by=request.user,
+                    )
+                    if token:
+                        # Unique: a concurrent twin waits for this row, then fails here.
+                        Dossier.objects.filter(pk=dossier.pk).update(creation_token=token)
+            except IntegrityError:
+                dossier = _created_with(token, request.user)
+                if dossier is None:
+                    raise
+            else:
+                messages.success(
+                    request, f"Dossier {dossier.number} créé. Étape suivante : le dispositif."
+                )
+                return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.SCHEME)
+        messages.info(request, f"Ce formulaire a déjà créé le dossier {dossier.number}.")
         return redirect("dossiers:step", pk=dossier.pk, step=WizardStep.SCHEME)
     return render(
         request,
         "dossiers/wizard/certification.html",
         {"form": form, "dossier": None, **_wizard_context(None, WizardStep.CERTIFICATION)},
     )
+
+
+def _created_with(token, user):
+    if not token:
+        return None
+    return dossiers_for(user).filter(creation_token=token).first()
 
 
 def _wizard_context(dossier, step):
@@ -462,6 +489,9 @@ def dossier_duplicate(request, pk):
 def attachment_download(request, pk, attachment_pk):
     dossier = _get_dossier(request, pk, "dossiers.view_attachment")
     attachment = get_object_or_404(dossier.attachments, pk=attachment_pk)
+    log_dossier_read(
+        request, dossier, AccessAction.DOWNLOAD_FILE, object_type="attachment", obj=attachment
+    )
     return private_file_response(
         attachment.file,
         download_name=attachment.original_name,

@@ -38,6 +38,10 @@ app.conf.beat_schedule = {
         "task": "exports.purge_expired",
         "schedule": crontab(hour=3, minute=0),
     },
+    "audit-purge-access-log": {
+        "task": "audit.purge_access_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "certificates-reporting-reminder": {
         "task": "certificates.send_reporting_reminder",
         "schedule": crontab(day_of_month=1, hour=8, minute=15),

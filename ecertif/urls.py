@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from certificates import views as certificate_views
 from ecertif import health
+from ecertif.accounts import views as account_views
 from exports import views as export_views
 from home import views as home_views
 
@@ -16,6 +17,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    # Before allauth's: an account keeps its one address (see accounts.views.email_address).
+    path("comptes/email/", account_views.email_address, name="account_email"),
     path("comptes/", include("allauth.urls")),
     path("", include("ecertif.accounts.urls")),
     path("referentiel/", include("referentiel.urls")),

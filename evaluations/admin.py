@@ -4,6 +4,8 @@ from django.db import models
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from ecertif.audit.history_admin import FieldHistoryAdmin
+
 from .models import (
     Accreditation,
     Assessment,
@@ -21,13 +23,23 @@ class AccreditationInline(admin.TabularInline):
 
 
 @admin.register(Assessor)
-class AssessorAdmin(ImportExportModelAdmin):
+class AssessorAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
     formats = [XLSX, CSV]
     list_display = ["__str__", "accreditation_number", "organisation"]
     list_select_related = ["user"]
     search_fields = ["accreditation_number", "user__email", "user__last_name", "organisation"]
     autocomplete_fields = ["user"]
     inlines = [AccreditationInline]
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(FieldHistoryAdmin):
+    """Edited in the assessor's page; here for the field history (« Historique »)."""
+
+    list_display = ["__str__", "valid_from", "valid_until"]
+    list_select_related = ["assessor__user"]
+    search_fields = ["assessor__accreditation_number", "assessor__user__email"]
+    filter_horizontal = ["certifications"]
 
 
 class CompetenceResultInline(admin.TabularInline):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from ecertif.accounts.geography import DEPARTMENTS
 from ecertif.files.uploads import generated_name
@@ -45,6 +46,9 @@ class Assessor(models.Model):
         help_text="Nom, organisme, coordonnées professionnelles, habilitations et départements.",
     )
 
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "évaluateur habilité"
         verbose_name_plural = "évaluateurs habilités"
@@ -70,6 +74,9 @@ class Accreditation(models.Model):
     )
     valid_from = models.DateField("valable du")
     valid_until = models.DateField("valable jusqu'au")
+
+    # Field-level history (old → new, who, when), shown in the admin; with the certifications.
+    history = HistoricalRecords(m2m_fields=[certifications])
 
     class Meta:
         verbose_name = "habilitation"

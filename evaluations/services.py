@@ -188,7 +188,7 @@ def guide_upload(*, assessment, by, uploaded_file):
             if not has_invitation(assessment):
                 raise DossierActionError(NO_INVITATION)
             old_name = assessment.guide_scan.name
-            assessment.guide_scan.save(f"outil4.{checked.extension}", uploaded_file, save=False)
+            assessment.guide_scan.save(f"outil4.{checked.extension}", checked.file, save=False)
             new_name = assessment.guide_scan.name
             assessment.guide_original_name = checked.original_name
             assessment.guide_content_type = checked.content_type

@@ -9,6 +9,9 @@ from dossiers.enums import STATE_BADGES
 from dossiers.exceptions import DossierActionError
 from dossiers.rules import is_assigned_assessor
 from dossiers.selectors import dossiers_for
+from dossiers.stale import require_perm
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_dossier_read
 from ecertif.files.downloads import private_file_response
 
 from . import services
@@ -22,8 +25,7 @@ LINK_SESSION_KEY = "workplace_invitation_link"
 def _load(request, pk, perm="evaluations.view_assessment"):
     """The dossier's assessment, for a user who may see the dossier (404) and `perm` (403)."""
     dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
-    if not rules.has_perm(perm, request.user, dossier):
-        raise PermissionDenied
+    require_perm(request.user, perm, dossier)
     assessment = get_object_or_404(
         Assessment.objects.select_related("assessor__user"), dossier=dossier
     )
@@ -201,6 +203,9 @@ def guide_download(request, pk):
     _dossier, assessment = _load(request, pk)
     if not assessment.guide_scan:
         raise Http404("Aucun outil n°4 déposé.")
+    log_dossier_read(
+        request, _dossier, AccessAction.DOWNLOAD_FILE, object_type="assessment", obj=assessment
+    )
     return private_file_response(
         assessment.guide_scan,
         download_name=assessment.guide_original_name or "outil-4",

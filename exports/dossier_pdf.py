@@ -16,7 +16,12 @@ def dossier_summary(dossier_id):
             "provider",
             "assessor__user",
         )
-        .prefetch_related("attachments", "transitions__actor", "carried_competences__competence")
+        .prefetch_related(
+            "attachments",
+            "transitions__actor",
+            "transitions__reason_row",
+            "carried_competences__competence",
+        )
         .get(pk=dossier_id)
     )
     assessment = getattr(dossier, "assessment", None) if hasattr(dossier, "assessment") else None

@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import (
-    require_GET,
     require_http_methods,
     require_POST,
     require_safe,
@@ -15,6 +14,8 @@ from certificates.forms import AccrochageForm, RegisterFilterForm
 from dossiers.forms import DossierFilterForm
 from dossiers.selectors import dossiers_for
 from ecertif.accounts.rules import is_secretariat
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_access, log_dossier_read
 from ecertif.files.downloads import private_file_response
 from jurys.models import JurySession
 
@@ -26,6 +27,7 @@ from .services import export_request, export_retry
 from .writers import (
     certificate_parameters,
     dossier_parameters,
+    export_candidate_ids,
     filter_summary,
     session_title,
     statistics_keys,
@@ -131,15 +133,11 @@ def export_accrochage(request):
     return redirect(job)
 
 
-@require_GET
+@require_POST
 def export_statistics(request, key):
-    # A GET that starts work: only from the application's own pages, never from another site.
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        raise Http404
-    """One statistics table as Excel, with the statistics screen's filters.
-
-    A GET so that every table can offer a plain link; asking twice while the first file is
-    being written returns the same job.
+    """One statistics table as Excel, with the statistics screen's filters (in the query
+    string of the form's action). A POST: it starts work; asking twice while the first file
+    is being written returns the same job.
     """
     keys = statistics_keys()
     if keys is not None and key not in keys:
@@ -188,6 +186,14 @@ def export_download(request, pk):
         return render(request, "exports/expired.html", {"job": job}, status=404)
     if not job.is_downloadable:
         raise Http404("Cet export n'a pas de fichier à télécharger.")
+    if job.kind != ExportKind.STATISTICS:  # statistics tables hold no personal data
+        log_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            object_type="export",
+            object_id=job.pk,
+            candidate_ids=export_candidate_ids(job),
+        )
     return private_file_response(
         job.file, download_name=job.download_name, content_type=job.content_type
     )
@@ -208,6 +214,7 @@ def export_retry_view(request, pk):
 def dossier_pdf(request, pk):
     """« Exporter PDF »: whoever may read the dossier (another tenant: 404)."""
     dossier = get_object_or_404(dossiers_for(request.user), pk=pk)
+    log_dossier_read(request, dossier, AccessAction.DOSSIER_PDF)
     response = HttpResponse(dossier_summary(dossier.pk), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -448,6 +448,17 @@ def write_session(path, *, owner, parameters, report: Report = _ignore) -> Writt
     return Written(rows=count)
 
 
+def export_candidate_ids(job):
+    """The candidates an export holds, for the access log: the writer's own selection."""
+    if job.kind == ExportKind.DOSSIERS:
+        queryset = filter_dossiers(visible_dossiers(job.owner), **dossier_filters(job.parameters))
+        return queryset.values_list("candidate_id", flat=True)
+    if job.kind == ExportKind.SESSION:
+        session = viewable_session(job.owner, job.parameters.get("session"))
+        return [line.dossier.candidate_id for line in session_lines(session)]
+    return []
+
+
 # --- Statistics tables ---------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from dossiers.exceptions import DossierActionError
+from ecertif.audit.history_admin import FieldHistoryAdmin
 
 from . import services
 from .models import (
@@ -21,7 +22,7 @@ from .models import (
 
 
 @admin.register(JuryMember)
-class JuryMemberAdmin(ImportExportModelAdmin):
+class JuryMemberAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
     formats = [XLSX, CSV]
     list_display = ["__str__", "college", "organisation", "active"]
     list_filter = ["college", "active"]
@@ -64,7 +65,7 @@ class JurySessionAdminForm(forms.ModelForm):
 
 
 @admin.register(JurySession)
-class JurySessionAdmin(admin.ModelAdmin):
+class JurySessionAdmin(FieldHistoryAdmin, admin.ModelAdmin):
     form = JurySessionAdminForm
     list_display = ["date", "place", "registration_deadline", "status", "president"]
     list_filter = ["status"]

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from dossiers.selectors import dossiers_for
+from ecertif.audit.models import AccessAction
+from ecertif.audit.services import log_access, log_dossier_read
 from ecertif.files.downloads import private_file_response
 
 from . import documents
@@ -15,6 +17,14 @@ from .models import JurySession
 from .rules import is_session_member
 
 NO_DECISION = "Aucune décision du jury n'est en vigueur pour ce dossier."
+
+
+def _logged(request, decision):
+    """The per-dossier documents name the candidate: each download goes to the access log."""
+    log_dossier_read(
+        request, decision.dossier, AccessAction.DOWNLOAD_FILE, object_type="decision", obj=decision
+    )
+    return decision
 
 
 def _pdf_response(pdf, filename):
@@ -44,6 +54,13 @@ def session_sheet(request, pk):
     session = get_object_or_404(JurySession, pk=pk)
     if not rules.has_perm("jurys.view_session", request.user, session):
         raise Http404
+    log_access(
+        request=request,
+        action=AccessAction.EXPORT,
+        object_type="session_sheet",
+        object_id=session.pk,
+        candidate_ids=[line.dossier.candidate_id for line in documents.session_lines(session)],
+    )
     return _pdf_response(
         documents.session_decision_sheet(session),
         f"feuille-de-decision-jury-{session.date:%Y-%m-%d}.pdf",
@@ -52,7 +69,7 @@ def session_sheet(request, pk):
 
 @require_safe
 def dossier_sheet(request, pk):
-    decision = _decision(request, pk, session_members=True)
+    decision = _logged(request, _decision(request, pk, session_members=True))
     return _pdf_response(
         documents.dossier_decision_sheet(decision.dossier),
         f"feuille-de-decision-{decision.dossier.number}.pdf",
@@ -68,7 +85,7 @@ def _numbered(request, pk, outcome):
 
 @require_safe
 def certificate(request, pk):
-    decision = _numbered(request, pk, Outcome.VALIDATED)
+    decision = _logged(request, _numbered(request, pk, Outcome.VALIDATED))
     return _pdf_response(
         documents.certificate(decision), f"parchemin-{decision.document.number}.pdf"
     )
@@ -76,7 +93,7 @@ def certificate(request, pk):
 
 @require_safe
 def attestation(request, pk):
-    decision = _numbered(request, pk, Outcome.PARTIALLY_VALIDATED)
+    decision = _logged(request, _numbered(request, pk, Outcome.PARTIALLY_VALIDATED))
     return _pdf_response(
         documents.attestation(decision), f"attestation-{decision.document.number}.pdf"
     )

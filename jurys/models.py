@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from .enums import (
     VERIFICATION_ALPHABET,
@@ -35,6 +36,9 @@ class JuryMember(models.Model):
         "organisation", max_length=200, help_text="Par exemple France Chimie, FCE-CFDT."
     )
     active = models.BooleanField("actif", default=True)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "membre du jury"
@@ -86,6 +90,9 @@ class JurySession(models.Model):
     )
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "session du jury"

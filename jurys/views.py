@@ -10,6 +10,7 @@ from dossiers.enums import STATE_BADGES, DossierState
 from dossiers.exceptions import DossierActionError
 from dossiers.models import Dossier
 from dossiers.selectors import dossiers_for
+from dossiers.stale import require_perm
 
 from . import services
 from .enums import SESSION_BADGES, SessionStatus
@@ -32,8 +33,7 @@ def _dossier(request, pk, perm):
         if not is_decider_of(request.user, candidate):
             raise Http404
         dossier = candidate
-    if not rules.has_perm(perm, request.user, dossier):
-        raise PermissionDenied
+    require_perm(request.user, perm, dossier)
     return dossier
 
 

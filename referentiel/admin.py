@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from ecertif.audit.history_admin import FieldHistoryAdmin
+
 from .models import Certification, CertificationOption, Competence, Sector, TrainingScheme
 from .resources import (
     CertificationOptionResource,
@@ -12,7 +14,7 @@ from .resources import (
 )
 
 
-class ReferentielAdmin(ImportExportModelAdmin):
+class ReferentielAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
     formats = [XLSX, CSV]
 
 

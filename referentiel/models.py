@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .enums import CertificationKind, RegisterType
 
@@ -19,6 +20,9 @@ class Sector(models.Model):
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = SectorManager()
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "filière"
@@ -84,6 +88,9 @@ class Certification(models.Model):
 
     objects = CertificationManager()
 
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "certification"
         verbose_name_plural = "certifications"
@@ -122,6 +129,9 @@ class CertificationOption(models.Model):
 
     objects = CertificationOptionManager()
 
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "option"
         verbose_name_plural = "options"
@@ -158,6 +168,9 @@ class Competence(models.Model):
 
     objects = CompetenceManager()
 
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "compétence"
         verbose_name_plural = "compétences"
@@ -189,6 +202,9 @@ class TrainingScheme(models.Model):
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = TrainingSchemeManager()
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "dispositif de formation"

@@ -17,6 +17,8 @@ FLOORS = [
     "ecertif.ratelimit",
     "ecertif.logs",
     "ecertif.files",
+    "ecertif.sessions",
+    "ecertif.audit",
     "ecertif.sequences",
     "ecertif.tables",
     "ecertif.admin_tools",

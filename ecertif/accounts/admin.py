@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from ecertif.audit.history_admin import FieldHistoryAdmin
+
 from .enums import AccountRequestStatus
 from .forms import RefusalForm
 from .models import AccountRequest, EmployerMembership, Establishment, User
@@ -23,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(FieldHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -49,7 +51,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(ImportExportModelAdmin):
+class EstablishmentAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [EstablishmentResource]
     formats = [XLSX, CSV]
     list_display = ["name", "siret", "postcode", "city", "department", "region", "idcc"]

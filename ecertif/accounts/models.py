@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import geography
 from .enums import AccountRequestStatus
@@ -63,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"
@@ -99,6 +103,9 @@ class Establishment(models.Model):
         "IDCC (convention collective)", max_length=4, blank=True, validators=[idcc_validator]
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    # Field-level history (old → new, who, when), shown in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "établissement"

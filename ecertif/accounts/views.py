@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from ecertif import ratelimit
 from ecertif.proxy import client_ip
@@ -29,6 +30,14 @@ def account_request_create(request):
                 ratelimit.record(*source, window=WINDOW)
             return redirect("accounts:request_done")
     return render(request, "accounts/account_request_form.html", {"form": form})
+
+
+@require_safe
+def email_address(request):
+    """Replaces allauth's address management: one address per account, changed by the
+    secretariat only. Adding an address let anyone claim someone else's (and receive its
+    password-reset links), so this page only shows it."""
+    return render(request, "accounts/email.html")
 
 
 @login_not_required

@@ -6,16 +6,25 @@ Files are then stored under `generated_name`, never under the name the user chos
 """
 
 import hashlib
+import io
+import json
 import math
 import os
+import resource
+import subprocess
+import sys
 import unicodedata
 import uuid
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import pypdf
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image
+
+from . import antivirus
 
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 ALLOWED = {
@@ -34,7 +43,23 @@ _MAGIC = {
     "jpg": b"\xff\xd8\xff",
     "png": b"\x89PNG\r\n\x1a\n",
 }
-_PILLOW_FORMAT = {"jpg": "JPEG", "png": "PNG"}
+# Larger images are refused from their header, before a pixel is decoded (a 40-megapixel photo
+# is far above what a scanned diploma needs; an 88-megapixel PNG once cost 5.6 s and 271 MB).
+MAX_IMAGE_PIXELS = 40_000_000
+# Parsing runs in a child process with these limits (a malformed PDF once cost 14 s of CPU).
+PARSE_CPU_SECONDS = 4
+PARSE_TIMEOUT_SECONDS = 8
+PARSE_MEMORY_BYTES = 768 * 1024 * 1024
+_WORKER = str(Path(__file__).with_name("upload_worker.py"))
+_PNG_END = b"IEND\xaeB`\x82"
+# Another format's signature inside the file: a polyglot that a browser or an unzip tool would
+# read as something else. Images are re-encoded anyway; these are refused outright.
+_HTML_MARKERS = (b"<script", b"<html", b"<?php", b"<svg", b"<!doctype html", b"<iframe")
+_FOREIGN_MARKERS = {
+    "pdf": _HTML_MARKERS,
+    "jpg": (*_HTML_MARKERS, b"%pdf-"),
+    "png": (*_HTML_MARKERS, b"%pdf-"),
+}
 
 MESSAGES = {
     "empty": "Le fichier est vide.",
@@ -46,8 +71,39 @@ MESSAGES = {
     "bad_extension": "Format refusé : seuls les fichiers PDF, JPEG et PNG sont acceptés.",
     "mismatch": "Le contenu du fichier ne correspond pas à son extension .%(ext)s.",
     "corrupt_pdf": "Le PDF est illisible ou endommagé.",
-    "encrypted_pdf": ("Le PDF est protégé par un mot de passe : envoyez une version non protégée."),
+    "encrypted_pdf": "Le PDF est protégé par un mot de passe : envoyez une version non protégée.",
     "corrupt_image": "L'image est illisible ou endommagée.",
+    "truncated_pdf": "Le PDF est tronqué (sa marque de fin manque) : envoyez-le à nouveau.",
+    "pdf_javascript": "Le PDF contient du JavaScript, refusé : imprimez-le en PDF puis réessayez.",
+    "pdf_openaction": (
+        "Le PDF déclenche une action à l'ouverture (OpenAction), refusé : "
+        "imprimez-le en PDF puis réessayez."
+    ),
+    "pdf_aa": (
+        "Le PDF contient des actions automatiques (AA), refusé : imprimez-le en PDF puis réessayez."
+    ),
+    "pdf_launch": "Le PDF tente de lancer un programme (Launch), refusé.",
+    "pdf_embedded_file": (
+        "Le PDF contient des fichiers ou médias intégrés, refusé : envoyez chaque pièce séparément."
+    ),
+    "pdf_xfa": "Le PDF est un formulaire XFA, refusé : imprimez-le en PDF puis réessayez.",
+    "pdf_nested": "Le PDF est trop imbriqué pour être analysé sans risque, refusé.",
+    "too_complex": (
+        "Le fichier est trop complexe pour être analysé dans le temps et la mémoire permis, "
+        "refusé : enregistrez-le à nouveau (PDF imprimé, photo plus petite) puis réessayez."
+    ),
+    "too_many_pixels": (
+        "L'image dépasse %(megapixels)s mégapixels, refusée : réduisez sa définition puis "
+        "réessayez."
+    ),
+    "polyglot": (
+        "Le fichier contient un autre format caché (HTML, script, archive ZIP ou PDF dans une "
+        "image), refusé."
+    ),
+    "virus": "L'antivirus a détecté un contenu malveillant (%(signature)s), fichier refusé.",
+    "antivirus_unavailable": (
+        "L'antivirus ne répond pas : le fichier n'a pas pu être vérifié, réessayez plus tard."
+    ),
 }
 
 
@@ -58,6 +114,9 @@ class CheckedUpload:
     size: int
     sha256: str
     original_name: str  # cleaned display name, see `display_name`
+    file: object = field(
+        default=None, compare=False, repr=False
+    )  # what to store: the PDF as sent, an image re-encoded without metadata
 
 
 def _refuse(code, **params):
@@ -102,53 +161,57 @@ def _sniff(head):
     return None
 
 
-def _check_pdf(stream):
+def _limit_child():
+    """Runs in the child before it parses: CPU seconds and address space are capped."""
+    resource.setrlimit(resource.RLIMIT_CPU, (PARSE_CPU_SECONDS, PARSE_CPU_SECONDS + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY_BYTES, PARSE_MEMORY_BYTES))
+
+
+def _parse_in_child(data, extension):
+    """The PDF walk or the image re-encoding, in a child process bounded in time and memory."""
     try:
-        reader = pypdf.PdfReader(stream, strict=False)
-        if reader.is_encrypted:
-            # A PDF restricted only by an owner password opens without one: viewers show it,
-            # so we accept it; a user password would lock the secretariat out.
-            try:
-                opened = reader.decrypt("")
-            except Exception:
-                opened = pypdf.PasswordType.NOT_DECRYPTED
-            if opened == pypdf.PasswordType.NOT_DECRYPTED:
-                _refuse("encrypted_pdf")
-        page_count = len(reader.pages)
-    except ValidationError:
-        raise
-    except Exception:
-        _refuse("corrupt_pdf")
-    if page_count == 0:
-        _refuse("corrupt_pdf")
-
-
-def _check_image(stream, extension):
-    formats = [_PILLOW_FORMAT[extension]]
+        result = subprocess.run(
+            [sys.executable, "-I", _WORKER, extension, str(MAX_IMAGE_PIXELS)],
+            input=data,
+            capture_output=True,
+            timeout=PARSE_TIMEOUT_SECONDS,
+            preexec_fn=_limit_child,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        _refuse("too_complex")
+    header, _, payload = result.stdout.partition(b"\n")
     try:
-        with Image.open(stream, formats=formats) as image:
-            max_pixels = Image.MAX_IMAGE_PIXELS
-            # Pillow only raises above twice the limit (and warns below): refuse from the limit.
-            if max_pixels and image.width * image.height > max_pixels:
-                _refuse("corrupt_image")
-            image.verify()
-        # verify() leaves the image unusable: reopen to decode every pixel.
-        stream.seek(0)
-        with Image.open(stream, formats=formats) as image:
-            image.load()
-    except ValidationError:
-        raise
-    except Exception:
-        # Includes Image.DecompressionBombError, truncated data and unknown formats.
-        _refuse("corrupt_image")
+        verdict = json.loads(header)
+    except ValueError:
+        # Killed by the CPU or memory limit before it could answer.
+        _refuse("too_complex")
+    if verdict.get("refuse") == "too_many_pixels":
+        _refuse("too_many_pixels", megapixels=f"{MAX_IMAGE_PIXELS / 1_000_000:g}")
+    if "refuse" in verdict:
+        _refuse(verdict["refuse"])
+    return payload
 
 
-def _sha256(uploaded_file):
-    digest = hashlib.sha256()
+def _check_raw(data, extension):
+    """Byte-level rules, before any parsing: truncation and polyglots."""
+    if extension == "pdf" and b"%%EOF" not in data[-1024:]:
+        _refuse("truncated_pdf")
+    lowered = data.lower()
+    if any(marker in lowered for marker in _FOREIGN_MARKERS.get(extension, ())):
+        _refuse("polyglot")
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        _refuse("polyglot")
+    end = data.rfind(_PNG_END) if extension == "png" else -1
+    if end >= 0 and data[end + len(_PNG_END) :].strip(b"\0"):
+        _refuse("polyglot")  # bytes after the PNG's last chunk
+
+
+def _read_all(uploaded_file):
     uploaded_file.seek(0)
-    while chunk := uploaded_file.read(_CHUNK_SIZE):
-        digest.update(chunk)
-    return digest.hexdigest()
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    return data
 
 
 def check_upload(uploaded_file):
@@ -156,9 +219,8 @@ def check_upload(uploaded_file):
 
     Accepts any Django `File` (InMemoryUploadedFile, TemporaryUploadedFile,
     SimpleUploadedFile, or a plain `File` around a binary stream). Refusals are checked in a
-    fixed order and carry one French message and a `code`: "empty", "bad_name", "too_large",
-    "bad_extension", "mismatch", "corrupt_pdf", "encrypted_pdf", "corrupt_image".
-    The file is left rewound at offset 0 so it can be saved right after.
+    fixed order and carry one French message naming the rule and a `code` (see MESSAGES).
+    `CheckedUpload.file` is what to store: a PDF as sent (rewound), an image re-encoded.
     """
     if uploaded_file is None:
         _refuse("empty")
@@ -183,21 +245,27 @@ def check_upload(uploaded_file):
     if _sniff(head) != extension:
         _refuse("mismatch", ext=raw_extension)
 
-    try:
-        if extension == "pdf":
-            _check_pdf(uploaded_file)
-        else:
-            _check_image(uploaded_file, extension)
-        sha256 = _sha256(uploaded_file)
-    finally:
-        uploaded_file.seek(0)
-
+    data = _read_all(uploaded_file)
+    _check_raw(data, extension)
+    clean = _parse_in_child(data, extension)
+    if clean:
+        data = clean
+    stored = ContentFile(data, name=f"fichier.{extension}") if clean else uploaded_file
+    clamav_url = getattr(settings, "CLAMAV_URL", "")
+    if clamav_url:
+        try:
+            signature = antivirus.scan(clamav_url, data)
+        except OSError:
+            _refuse("antivirus_unavailable")
+        if signature:
+            _refuse("virus", signature=signature)
     return CheckedUpload(
         content_type=ALLOWED[extension],
         extension=extension,
-        size=size,
-        sha256=sha256,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
         original_name=display_name(name),
+        file=stored,
     )
 
 

@@ -11,6 +11,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
@@ -45,6 +46,10 @@ def queue_email(*, to, subject, template, context=None, secret=False):
 
 
 def queue_raw_email(*, to, subject, body_text, body_html="", secret=False):
+    """An outbox row, sent after commit. None for the address of a deactivated account: it
+    receives nothing (addresses without an account, such as invitations, are sent)."""
+    if get_user_model().objects.filter(email__iexact=to, is_active=False).exists():
+        return None
     email = OutboxEmail.objects.create(
         recipient=to,
         subject=subject,

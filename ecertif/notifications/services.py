@@ -38,7 +38,10 @@ def _build(*, recipient, text, link):
 
 
 def notify(*, recipient, text, link=""):
-    """One notification for `recipient`; `link` is an internal path such as "/dossiers/12/"."""
+    """One notification for `recipient`; `link` is an internal path such as "/dossiers/12/".
+    A deactivated user receives nothing (None)."""
+    if not recipient.is_active:
+        return None
     notification = _build(recipient=recipient, text=text, link=link)
     notification.save()
     return notification
@@ -46,7 +49,7 @@ def notify(*, recipient, text, link=""):
 
 def notify_many(*, recipients, text, link=""):
     """The same notification for several users (each once), in one INSERT."""
-    unique = {recipient.pk: recipient for recipient in recipients}
+    unique = {recipient.pk: recipient for recipient in recipients if recipient.is_active}
     return Notification.objects.bulk_create(
         [_build(recipient=recipient, text=text, link=link) for recipient in unique.values()]
     )
@@ -74,4 +77,6 @@ def notify_by_mail_too(*, recipients, text, link, subject, template, context):
     recipients = list(recipients)
     notify_many(recipients=recipients, text=text, link=link)
     for user in recipients:
+        if not user.is_active:
+            continue  # a deactivated account receives nothing
         queue_email(to=user.email, subject=subject, template=template, context=context)

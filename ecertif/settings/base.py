@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",
     "simple_history",
+    "pgtrigger",
     # Ground floor: the project's cross-cutting apps (import no domain app).
+    "ecertif.audit",
     "ecertif.accounts",
     "ecertif.mail",
     "ecertif.notifications",
@@ -66,7 +68,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "home.middleware.RoleMiddleware",
+    "ecertif.sessions.SessionTimeoutMiddleware",
     "home.middleware.RequireMFAMiddleware",
+    "dossiers.middleware.DossierRaceMiddleware",
 ]
 
 ROOT_URLCONF = "ecertif.urls"
@@ -170,6 +174,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Optional antivirus: clamd reached over TCP (tcp://host:3310); uploads are refused when it is
+# set but does not answer.
+CLAMAV_URL = env("CLAMAV_URL", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -217,6 +224,8 @@ ACCROCHAGE_ID_CONTRAT = env("ACCROCHAGE_ID_CONTRAT", default="")
 
 # RGPD: candidates are anonymised this many years after their last dossier ended.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
+# Personal-data access log: rows older than this are purged daily (never below 183 days).
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 
 # Celery: Redis when REDIS_URL is set, eager (in-process) otherwise.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -235,6 +244,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions end after this idle time (shorter for the secretariat) and at most SESSION_COOKIE_AGE
+# after login (ecertif/sessions.py).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
+SESSION_IDLE_TIMEOUT_SECRETARIAT = env.int("SESSION_IDLE_TIMEOUT_SECRETARIAT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -64,6 +64,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# --- hardening: __Host- cookies (Secure, Path=/, no Domain: no subdomain can set them) ---
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+# --- end hardening ---
 # Media storage as base.py chose it (disk or S3); static files hashed and compressed.
 STORAGES = {
     **STORAGES,

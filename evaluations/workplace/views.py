@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from dossiers.enums import DossierState
 from dossiers.exceptions import DossierActionError
+from ecertif import ratelimit
+from ecertif.proxy import client_ip
 
 from ..models import WorkplaceAssessorInvitation
 from ..services import hash_token, workplace_observations_save
@@ -89,14 +91,32 @@ def _notice(request, reason, invitation=None):
     return render(request, "workplace/notice.html", context, status=NOTICE_STATUS[reason])
 
 
+# Unknown invitation links accepted from one address per hour before a French 429: a real
+# assessor mistypes a link a few times, a token guesser tries thousands.
+TOKEN_MISSES_PER_HOUR = 20
+
+
+def _guessing(request):
+    return ratelimit.exceeded(
+        "workplace-token-miss", client_ip(request), limit=TOKEN_MISSES_PER_HOUR
+    )
+
+
+def _count_miss(request):
+    ratelimit.record("workplace-token-miss", client_ip(request), window=3600)
+
+
 @login_not_required
 @_private
 @require_safe
 def workplace_enter(request, token):
-    if not TOKEN_RE.fullmatch(token):
-        return _notice(request, "unknown")
-    invitation = _invitations().filter(token_hash=hash_token(token)).first()
+    if _guessing(request):
+        return render(request, "429.html", status=429)
+    invitation = None
+    if TOKEN_RE.fullmatch(token):
+        invitation = _invitations().filter(token_hash=hash_token(token)).first()
     if invitation is None:
+        _count_miss(request)
         return _notice(request, "unknown")
     refusal = _refusal(invitation)
     if refusal:

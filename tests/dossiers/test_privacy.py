@@ -1,5 +1,7 @@
 import datetime
+import io
 import json
+import zipfile
 
 import pytest
 import time_machine
@@ -26,7 +28,7 @@ def test_candidate_data_lists_identity_and_dossiers():
     assert data["dossiers"][0]["pieces"][0]["fichier"] == "bac.pdf"
 
 
-def test_admin_exports_candidate_data_as_json(client):
+def test_admin_exports_candidate_data_as_zip(client):
     dossier = DossierFactory()
     client.force_login(StaffFactory())
     response = client.post(
@@ -34,8 +36,11 @@ def test_admin_exports_candidate_data_as_json(client):
         {"action": "export_personal_data", "_selected_action": [dossier.candidate.pk]},
     )
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="donnees-candidats.json"'
-    assert json.loads(response.content)[0]["candidat"]["first_names"] == "Julie Anne"
+    name = f"donnees-candidat-{dossier.candidate.pk}.zip"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        summary = json.loads(archive.read("resume.json"))
+    assert summary["candidat"]["first_names"] == "Julie Anne"
 
 
 def test_purge_anonymises_old_decided_candidates_only(django_capture_on_commit_callbacks):

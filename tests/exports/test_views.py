@@ -167,9 +167,8 @@ def test_export_statistics_get_creates_job_with_filters(
     client.force_login(secretariat)
 
     with django_capture_on_commit_callbacks():
-        response = client.get(
-            "/exports/statistiques/dossiers_par_statut/",
-            {"year": "2026", "region": "84", "sector": "", "other": "ignored"},
+        response = client.post(
+            "/exports/statistiques/dossiers_par_statut/?year=2026&region=84&sector=&other=ignored"
         )
 
     job = ExportJob.objects.get()
@@ -185,7 +184,8 @@ def test_export_statistics_get_creates_job_with_filters(
 def test_export_statistics_unknown_table_404(client, secretariat):
     client.force_login(secretariat)
 
-    assert client.get("/exports/statistiques/nimporte-quoi/").status_code == 404
+    assert client.post("/exports/statistiques/nimporte-quoi/").status_code == 404
+    assert client.get("/exports/statistiques/dossiers_par_statut/").status_code == 405
     assert ExportJob.objects.count() == 0
 
 

@@ -171,10 +171,10 @@ def test_export_links_carry_the_filters(client, dataset):
     html = page(client, StaffFactory(), f"?year=2025&certification={c1}&region=&sector=")
     assert "Exporter au format Excel" in html
     assert (
-        f'href="/exports/statistiques/dossiers_par_statut/?year=2025&amp;certification={c1}"'
+        f'action="/exports/statistiques/dossiers_par_statut/?year=2025&amp;certification={c1}"'
         in html
     )
-    assert f'href="/exports/statistiques/sessions_jury/?year=2025&amp;certification={c1}"' in html
+    assert f'action="/exports/statistiques/sessions_jury/?year=2025&amp;certification={c1}"' in html
 
 
 def test_filters_narrow_every_table(client, dataset):

@@ -197,7 +197,7 @@ BAD_UPLOADS = {
     "empty_png": ("vide.png", lambda: b"", "Le fichier est vide."),
     "corrupt_pdf": (
         "abime.pdf",
-        lambda: b"%PDF-1.4\nceci n'est pas un PDF\n",
+        lambda: b"%PDF-1.4\nceci n'est pas un PDF\n%%EOF\n",
         "Le PDF est illisible ou endommagé.",
     ),
     "encrypted_pdf": (

@@ -262,7 +262,7 @@ def test_page_after_completion_read_only_for_assessor(client, ready, assigned_as
     assert response.status_code == 200
     assert response.context["can_write"] is False
     response = client.post(f"/evaluations/{ready.pk}/resultats/", {})
-    assert response.status_code == 403
+    assert response.status_code == 409  # « Déjà traité », not a bare 403
 
 
 def test_complete_post_by_other_assessor_404(client, ready, other_assessor):
