@@ -4,6 +4,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from ecertif.audit.history_admin import FieldHistoryAdmin
 
+from .admin_replace import ReplaceCompetencesMixin
 from .models import Certification, CertificationOption, Competence, Sector, TrainingScheme
 from .resources import (
     CertificationOptionResource,
@@ -63,7 +64,7 @@ class RegisterCodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certification)
-class CertificationAdmin(ReferentielAdmin):
+class CertificationAdmin(ReplaceCompetencesMixin, ReferentielAdmin):
     resource_classes = [CertificationResource]
     list_display = (
         "label",
@@ -108,7 +109,9 @@ class CertificationAdmin(ReferentielAdmin):
                 "description": (
                     "La liste officielle des compétences se charge par l'import des "
                     "compétences (xlsx ou csv : certification, number, label), puis l'action "
-                    "« Marquer la liste de compétences comme officielle »."
+                    "« Marquer la liste de compétences comme officielle » ; ou en une fois par "
+                    "le bouton « Remplacer la liste des compétences », qui supprime aussi les "
+                    "compétences absentes du fichier."
                 ),
             },
         ),
