@@ -19,9 +19,10 @@ from tests.factories.dossiers import AttachmentFactory
 
 pytestmark = pytest.mark.django_db
 
-# Writes a GET may do: the session (login state, messages) and the personal-data access log,
-# which records reads by design.
-ALLOWED_TABLES = {"django_session", "audit_accesslog"}
+# Writes a GET may do: the session (login state, messages), the personal-data access log,
+# which records reads by design, and the statistics snapshot, a cache of derived figures
+# (stats/snapshots.py) that changes no business data.
+ALLOWED_TABLES = {"django_session", "audit_accesslog", "stats_statisticssnapshot"}
 WRITE = re.compile(
     r"^\s*(INSERT|UPDATE|DELETE)\b.*?\b(?:INTO|FROM|UPDATE)?\s*\"?(\w+)\"?", re.I | re.S
 )
