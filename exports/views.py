@@ -25,9 +25,8 @@ from .exceptions import ExportError
 from .selectors import export_jobs_for
 from .services import export_request, export_retry
 from .writers import (
-    certificate_parameters,
-    dossier_parameters,
     export_candidate_ids,
+    filter_parameters,
     filter_summary,
     session_title,
     statistics_keys,
@@ -66,12 +65,12 @@ def export_dossiers(request):
         return render(
             request,
             "exports/confirm_dossiers.html",
-            {"form": form, "summary": summary, "filters": dossier_parameters(form.cleaned_data)},
+            {"form": form, "summary": summary, "filters": filter_parameters(form.cleaned_data)},
         )
     job = export_request(
         owner=request.user,
         kind=ExportKind.DOSSIERS,
-        parameters=dossier_parameters(form.cleaned_data),
+        parameters=filter_parameters(form.cleaned_data),
         title=titled(ExportKind.DOSSIERS.label, summary),
     )
     return redirect(job)
@@ -106,7 +105,7 @@ def export_certificates(request):
     job = export_request(
         owner=request.user,
         kind=ExportKind.CERTIFICATES,
-        parameters=certificate_parameters(form.cleaned_data),
+        parameters=filter_parameters(form.cleaned_data),
         title=titled(ExportKind.CERTIFICATES.label, filter_summary(form)),
     )
     return redirect(job)

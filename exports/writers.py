@@ -243,25 +243,29 @@ def _transition_annotation(transition):
     return f"last_{transition.value}"
 
 
-def dossier_filters(parameters):
-    """The list's filters from the job's parameters, validated again by the list's form."""
-    form = DossierFilterForm(
+def _validated_filters(form_class, parameters, what):
+    """A job's stored filters, validated again by the screen's own form."""
+    form = form_class(
         data={name: "" if value is None else str(value) for name, value in parameters.items()}
     )
     if not form.is_valid():
-        raise ExportError(
-            "Les filtres de la liste ne sont plus valides : refaites votre recherche."
-        )
+        raise ExportError(f"Les filtres {what} ne sont plus valides : refaites votre recherche.")
     return form.cleaned_data
 
 
-def dossier_parameters(cleaned_data):
-    """What a job stores of the list's validated filters: JSON values, empty ones left out."""
+def dossier_filters(parameters):
+    """The list's filters from the job's parameters, validated again by the list's form."""
+    return _validated_filters(DossierFilterForm, parameters, "de la liste")
+
+
+def filter_parameters(cleaned_data):
+    """What a job stores of validated filters: JSON values (dates in ISO), empty ones left out."""
     parameters = {}
     for name, value in cleaned_data.items():
         if value in (None, ""):
             continue
-        parameters[name] = getattr(value, "pk", value)
+        value = getattr(value, "pk", value)
+        parameters[name] = value.isoformat() if isinstance(value, datetime.date) else value
     return parameters
 
 
@@ -550,25 +554,7 @@ CERTIFICATE_COLUMNS = [
 
 def certificate_filters(parameters):
     """The register's filters from the job's parameters, validated again by its form."""
-    form = RegisterFilterForm(
-        data={name: "" if value is None else str(value) for name, value in parameters.items()}
-    )
-    if not form.is_valid():
-        raise ExportError(
-            "Les filtres du registre ne sont plus valides : refaites votre recherche."
-        )
-    return form.cleaned_data
-
-
-def certificate_parameters(cleaned_data):
-    """The register's validated filters as JSON values (dates in ISO), empty ones left out."""
-    parameters = {}
-    for name, value in cleaned_data.items():
-        if value in (None, ""):
-            continue
-        value = getattr(value, "pk", value)
-        parameters[name] = value.isoformat() if isinstance(value, datetime.date) else value
-    return parameters
+    return _validated_filters(RegisterFilterForm, parameters, "du registre")
 
 
 def _certificate_row(document):

@@ -321,10 +321,10 @@ def test_dossier_writer_invalid_filters_raise_french_error(tmp_path, employer):
     )
 
 
-def test_dossier_parameters_keep_json_values_only(certification):
+def test_filter_parameters_keep_json_values_only(certification):
     cleaned = {"q": "", "state": "validated", "certification": certification, "year": 2026}
 
-    assert writers.dossier_parameters(cleaned) == {
+    assert writers.filter_parameters(cleaned) == {
         "state": "validated",
         "certification": certification.pk,
         "year": 2026,
