@@ -201,6 +201,10 @@ def anonymise_candidate(candidate):
             assessment.results.update(comment="", workplace_observation="")
         TransitionReason.objects.filter(transition__dossier=dossier).delete()
     erase_candidate_history(candidate.pk)
+    # certificates sits above dossiers: the sends of a document keep who and when, not where.
+    apps.get_model("certificates", "DocumentSend").objects.filter(
+        dossier__candidate=candidate
+    ).update(recipient="")
     year = candidate.birth_date.year
     identity = {
         "birth_name": ANONYMISED,
