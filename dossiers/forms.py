@@ -164,9 +164,8 @@ class CandidateForm(forms.ModelForm):
         ]
         code = (self.instance.birth_place_code or "").upper() if self.instance.pk else ""
         if code.startswith("99"):
-            self.initial.setdefault("born_abroad", True)
-            self.initial.setdefault("birth_country", code)
-            self.initial.setdefault("birth_place_code", "")
+            # The country shows in its own field, not as a commune's code.
+            self.initial.update(born_abroad=True, birth_country=code, birth_place_code="")
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
