@@ -7,7 +7,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from certificates.models import DocumentSend
-from certificates.sending import NO_EMAIL, REVOKED
+from certificates.sending import NO_EMAIL, REVOKED, send_document
+from dossiers.privacy import anonymise_candidate
 from ecertif.mail.models import OutboxEmail
 from jurys import services
 from jurys.documents import verification_url
@@ -170,3 +171,27 @@ def test_button_only_for_those_who_may_send(client, owner, validated, president)
     client.force_login(president.user)
     page = client.get(f"/dossiers/{validated.pk}/").content.decode()
     assert "Envoi du document au candidat" not in page and _url(validated) not in page
+
+
+def test_anonymisation_keeps_who_and_when_not_the_address(
+    client, owner, validated, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(validated))
+    anonymise_candidate(validated.candidate)
+    send = DocumentSend.objects.get()
+    assert (send.recipient, send.sent_by) == ("", owner)
+    page = client.get(f"/dossiers/{validated.pk}/").content.decode()
+    assert "envoyé au candidat (adresse effacée)" in page
+
+
+def test_admin_lists_the_sends_read_only(admin_client, owner, validated):
+    send = send_document(dossier=validated, by=owner)
+    listing = admin_client.get("/admin/certificates/documentsend/")
+    assert listing.status_code == 200
+    assert validated.candidate.email in listing.content.decode()
+    assert admin_client.get("/admin/certificates/documentsend/add/").status_code == 403
+    change = admin_client.post(f"/admin/certificates/documentsend/{send.pk}/change/", {})
+    assert change.status_code == 403
+    assert DocumentSend.objects.get().recipient == validated.candidate.email
