@@ -132,8 +132,8 @@ GUIDES = [
             Step(
                 "Après la décision : envoyer son document au candidat",
                 "Une fois le parchemin ou l'attestation délivré, « Envoyer au candidat » sur la "
-                "page du dossier lui adresse par courriel, après confirmation, le lien de "
-                "vérification du document (la page du QR code). Il faut l'adresse électronique "
+                "page du dossier lui adresse par courriel, après confirmation, le document "
+                "(PDF signé) et son lien de vérification. Il faut l'adresse électronique "
                 "du candidat dans le dossier. L'envoi figure dans l'historique ; vous pouvez le "
                 "renouveler.",
             ),

@@ -1,14 +1,16 @@
 """The holder gets their proof (issue #11 item 7): the dossier's employer or the secretariat
 emails the candidate the public verification link of their parchemin or attestation.
 
-The email carries the link, not the PDF: the outbox (ecertif.mail) stores text and HTML bodies
-only, and the verification page proves the document better than a copy of it would. Every send
-is recorded (DocumentSend) and shown in the dossier's timeline; sending again is allowed."""
+The email carries the verification link and the signed PDF as an attachment (rendered on send,
+as a download is; the outbox empties its copy once it is sent). Every send is recorded
+(DocumentSend) and shown in the dossier's timeline; sending again is allowed."""
 
 from django.db import transaction
 
 from ecertif.mail.services import queue_email
+from jurys import documents
 from jurys.documents import verification_url
+from jurys.enums import DocumentKind
 from jurys.models import IssuedDocument, JuryDecision
 
 from .models import DocumentSend
@@ -66,9 +68,26 @@ def sends_of(dossier):
     )
 
 
+def document_pdf(dossier):
+    """(document, file name, signed PDF bytes) of the dossier's standing document, or None.
+    The same file as the dossier page's download."""
+    decision = documents.standing_decision(dossier.pk)
+    document = documents.issued_document(decision) if decision is not None else None
+    if document is None:
+        return None
+    if document.kind == DocumentKind.CERTIFICATE:
+        return document, f"parchemin-{document.number}.pdf", documents.certificate(decision)
+    return document, f"attestation-{document.number}.pdf", documents.attestation(decision)
+
+
 def send_document(*, dossier, by):
-    """Queue the email to the candidate and record the send. SendRefused with a French message
-    when there is nothing standing to send or nowhere to send it."""
+    """Queue the email to the candidate (link and PDF) and record the send. SendRefused with a
+    French message when there is nothing standing to send or nowhere to send it."""
+    message = refusal(dossier, latest_document(dossier))
+    if message:
+        raise SendRefused(message)
+    # Rendered (a few seconds) before any row is locked; checked again under the lock.
+    rendered = document_pdf(dossier)
     with transaction.atomic():
         document = latest_document(dossier)
         if document is not None:
@@ -78,6 +97,8 @@ def send_document(*, dossier, by):
         message = refusal(dossier, document)
         if message:
             raise SendRefused(message)
+        if rendered is None or rendered[0].pk != document.pk:
+            raise SendRefused(REVOKED)  # revoked (and perhaps decided again) while rendering
         to = recipient_of(dossier)
         candidate = dossier.candidate
         email = queue_email(
@@ -93,6 +114,7 @@ def send_document(*, dossier, by):
                 "session": document.decision.session,
                 "verification_url": verification_url(document),
             },
+            attachment=rendered[1:],
         )
         return DocumentSend.objects.create(
             document=document, dossier=dossier, recipient=to, sent_by=by, email=email

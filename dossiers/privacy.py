@@ -153,10 +153,18 @@ def _erase_messages(candidate, dossiers):
     mentions = Q()
     for needle in needles:
         mentions |= Q(subject__contains=needle) | Q(body_text__contains=needle)
-    if needles:
-        OutboxEmail.objects.filter(mentions).update(
-            subject=f"[{ANONYMISED}]", body_text=ERASED_TEXT, body_html=""
-        )
+    # The emails that sent the candidate their document (certificates sits above dossiers).
+    sent = apps.get_model("certificates", "DocumentSend").objects.filter(
+        dossier__candidate=candidate, email__isnull=False
+    )
+    mentions |= Q(pk__in=sent.values("email_id"))
+    OutboxEmail.objects.filter(mentions).update(
+        subject=f"[{ANONYMISED}]",
+        body_text=ERASED_TEXT,
+        body_html="",
+        attachment_name="",
+        attachment=b"",
+    )
     notes = Q()
     for dossier in dossiers:
         for prefix in (f"/dossiers/{dossier.pk}/", f"/evaluations/{dossier.pk}/"):

@@ -54,9 +54,9 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         excluded = set(self.get_exclude(request, obj))
-        return [
-            f.name for f in OutboxEmail._meta.fields if f.name not in excluded and f.name != "id"
-        ]
+        # The attached file's bytes are not shown (its name is).
+        excluded |= {"id", "attachment"}
+        return [f.name for f in OutboxEmail._meta.fields if f.name not in excluded]
 
     def has_add_permission(self, request):
         return False

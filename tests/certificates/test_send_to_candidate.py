@@ -1,6 +1,6 @@
-"""Issue #11 item 7: the dossier's employer (or the secretariat) emails the candidate the
-verification link of their parchemin or attestation, after a confirmation page; each send is
-recorded and shown in the dossier's timeline."""
+"""Issue #11 item 7: the dossier's employer (or the secretariat) emails the candidate their
+parchemin or attestation (signed PDF attached) and its verification link, after a confirmation
+page; each send is recorded and shown in the dossier's timeline."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from certificates.models import DocumentSend
 from certificates.sending import NO_EMAIL, REVOKED, send_document
-from dossiers.privacy import anonymise_candidate
+from dossiers.privacy import ERASED_TEXT, anonymise_candidate
 from ecertif.mail.models import OutboxEmail
 from jurys import services
 from jurys.documents import verification_url
@@ -80,9 +80,19 @@ def test_send_emails_the_link_records_it_and_shows_it_in_the_timeline(
     )
     assert f"Parchemin n° {document.number} — Conducteur d'appareils." in message.body
     assert link in message.body
+    assert "Vous le trouverez en pièce jointe (PDF signé électroniquement)." in message.body
     html, mime = message.alternatives[0]
     assert mime == "text/html" and f'<a href="{link}">' in html
+    [(name, content, content_type)] = message.attachments
+    assert (name, content_type) == (f"parchemin-{document.number}.pdf", "application/pdf")
+    assert content.startswith(b"%PDF-")
+    send.email.refresh_from_db()
     assert send.email.recipient == "camille.petit@exemple.fr"
+    # Sent: the outbox keeps the file's name, not its bytes.
+    assert (send.email.attachment_name, bytes(send.email.attachment)) == (
+        f"parchemin-{document.number}.pdf",
+        b"",
+    )
 
     page = client.get(f"/dossiers/{validated.pk}/").content.decode()
     assert f"Parchemin n° {document.number} envoyé au candidat (camille.petit@exemple.fr)" in page
@@ -100,6 +110,7 @@ def test_a_second_send_is_recorded_again(
     assert DocumentSend.objects.filter(dossier=partial, sent_by=secretariat).count() == 2
     assert len(mailoutbox) == 2
     assert mailoutbox[0].subject.startswith("[e-Certif] Votre attestation de compétences n° A-")
+    assert mailoutbox[0].attachments[0][0].startswith("attestation-A-")
     page = client.get(f"/dossiers/{partial.pk}/").content.decode()
     assert page.count("envoyé au candidat") == 2
 
@@ -182,6 +193,8 @@ def test_anonymisation_keeps_who_and_when_not_the_address(
     anonymise_candidate(validated.candidate)
     send = DocumentSend.objects.get()
     assert (send.recipient, send.sent_by) == ("", owner)
+    send.email.refresh_from_db()
+    assert (send.email.body_text, send.email.attachment_name) == (ERASED_TEXT, "")
     page = client.get(f"/dossiers/{validated.pk}/").content.decode()
     assert "envoyé au candidat (adresse effacée)" in page
 
