@@ -1,5 +1,5 @@
 """The holder gets their proof (issue #11 item 7): the dossier's employer or the secretariat
-emails the candidate the public verification link of their parchemin or attestation.
+emails the candidate their parchemin or attestation with its public verification link.
 
 The email carries the verification link and the signed PDF as an attachment (rendered on send,
 as a download is; the outbox empties its copy once it is sent). Every send is recorded
