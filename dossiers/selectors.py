@@ -1,8 +1,8 @@
 """Per-user querysets: every view loads dossiers through these, another tenant's is a 404."""
 
 from django.apps import apps
-from django.db.models import CharField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ecertif.accounts.enums import Role
@@ -172,34 +172,50 @@ LIST_FIELDS = [
 
 def list_rows(page, user):
     """The rows of one page of a list: `page` is the sliced, ordered queryset of the filtered
-    dossiers; the joins and the row icons' subqueries run for these rows only."""
-    rows = Dossier.objects.filter(pk__in=page.values("pk")).order_by(*page.query.order_by)
-    return annotate_for_list(rows.select_related(*LIST_RELATED).only(*LIST_FIELDS), user)
-
-
-def annotate_for_list(queryset, user):
-    """What the row icons need, as subqueries: no query per row."""
-    invitation = _model("evaluations.WorkplaceAssessorInvitation")
-    notification = _model("notifications.Notification")
-    registration = _model("jurys.SessionRegistration")
-
-    link = Concat(
-        Value("/dossiers/"),
-        Cast(OuterRef("pk"), output_field=CharField()),
-        Value("/"),
-        output_field=CharField(),
+    dossiers. Its ids first (one table: planned in a fraction of a millisecond), then the joins
+    and the row icons' subqueries for these ids only, as fixed SQL (RawSQL: nothing for the ORM
+    to compile per row flag — compiling three Exists() cost more than running them)."""
+    ids = list(page.values_list("pk", flat=True))
+    if not ids:
+        return []
+    rows = (
+        Dossier.objects.filter(pk__in=ids)
+        .select_related(*LIST_RELATED)
+        .only(*LIST_FIELDS)
+        .annotate(**_row_flags(user))
     )
-    return queryset.annotate(
-        has_invitation=Exists(
-            invitation.objects.filter(assessment__dossier=OuterRef("pk"), revoked_at__isnull=True)
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.pk])
+
+
+def _row_flags(user):
+    """What the row icons need, one EXISTS each, on the row's id (`dossiers_dossier`.`id`)."""
+    invitation = _model("evaluations.WorkplaceAssessorInvitation")._meta.db_table
+    assessment = _model("evaluations.Assessment")._meta.db_table
+    notification = _model("notifications.Notification")._meta.db_table
+    registration = _model("jurys.SessionRegistration")._meta.db_table
+    row = f'"{Dossier._meta.db_table}"."id"'
+    return {
+        "has_invitation": RawSQL(
+            f"EXISTS (SELECT 1 FROM {invitation} i JOIN {assessment} a ON a.id = i.assessment_id"
+            f" WHERE a.dossier_id = {row} AND i.revoked_at IS NULL)",
+            [],
+            output_field=BooleanField(),
         ),
-        unread_notification=Exists(
-            notification.objects.filter(recipient=user, read_at__isnull=True, link=link)
+        # The bell's link to the dossier's page (notifications point to it).
+        "unread_notification": RawSQL(
+            f"EXISTS (SELECT 1 FROM {notification} n WHERE n.recipient_id = %s"
+            f" AND n.read_at IS NULL AND n.link = '/dossiers/' || {row} || '/')",
+            [user.pk],
+            output_field=BooleanField(),
         ),
-        is_registered=Exists(
-            registration.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True)
+        "is_registered": RawSQL(
+            f"EXISTS (SELECT 1 FROM {registration} r WHERE r.dossier_id = {row}"
+            " AND r.ended_at IS NULL)",
+            [],
+            output_field=BooleanField(),
         ),
-    )
+    }
 
 
 def to_register(queryset):
