@@ -123,7 +123,12 @@ def filter_dossiers(
     """The list's search, filters and sort: the screen and its Excel export share them."""
     q = (q or "").strip()
     if q:
-        queryset = queryset.filter(pk__in=search_ids(q))
+        # Searched once: the count, the page's ids and the export then read a list of ids
+        # (the UNION as a subquery of each would be planned and run once per query).
+        found = [row["pk"] for row in search_ids(q).order_by()[: SEARCH_IDS_LIMIT + 1]]
+        queryset = queryset.filter(
+            pk__in=found if len(found) <= SEARCH_IDS_LIMIT else search_ids(q)
+        )
     if state:
         queryset = queryset.filter(state=state)
     if certification:
@@ -139,17 +144,21 @@ def filter_dossiers(
     return queryset.order_by(SORTS.get(sort or DEFAULT_SORT, "-created_at"), "-pk")
 
 
+# Beyond this many hits (a one- or two-letter search), the search stays a subquery.
+SEARCH_IDS_LIMIT = 1000
+
+
 def search_ids(q):
     """The ids of the dossiers whose number or candidate's names contain `q`.
 
     A UNION of lookups that each an index answers (the trigram indexes of migration 0003 on the
     number and on each name column, then the dossiers' candidate index): an OR across the two
     tables would make PostgreSQL scan every dossier."""
-    by_number = Dossier.objects.filter(number__icontains=q).values("pk")
+    by_number = Dossier.objects.filter(number__icontains=q).order_by().values("pk")
     candidates = Candidate.objects.filter(
         Q(birth_name__icontains=q) | Q(usage_name__icontains=q) | Q(first_names__icontains=q)
     ).values("pk")
-    by_candidate = Dossier.objects.filter(candidate_id__in=candidates).values("pk")
+    by_candidate = Dossier.objects.filter(candidate_id__in=candidates).order_by().values("pk")
     return by_number.union(by_candidate)
 
 
