@@ -43,6 +43,13 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     actions = ["resend"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # The list shows neither the bodies nor an attachment: 100 rows without them.
+            queryset = queryset.only("pk", *self.list_display)
+        return queryset
+
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in OutboxEmail._meta.fields]
 
