@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
+    "ecertif.accounts.mfa_app.FrenchMFAConfig",
     "django_fsm",
     "rules.apps.AutodiscoverRulesConfig",
     "import_export",

@@ -1,0 +1,197 @@
+"""The secretariat's admin reads only French (issue #12): every page they use — the index, each
+list, each change and add form, the history, the import and export pages, an import preview
+and an import refused for a bad row — is walked, and no known English word may be visible."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from import_export.admin import ImportMixin
+
+from demo.demo import seed_demo
+from ecertif.accounts.models import User
+from referentiel.models import Competence
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH = [
+    # Named by issue #12.
+    "Select all",
+    "Number",
+    "Label",
+    "Authenticators",
+    "Import finished",
+    "Submit",
+    "Confirm import",
+    "Add",
+    "Change",
+    "History",
+    "Filter",
+    # Also seen in the library's pages and in Django's stored names.
+    "MFA",
+    "Authenticator",
+    "Can add",
+    "Can change",
+    "Can delete",
+    "Can view",
+    "Created at",
+    "Last used at",
+    "This importer",
+    "This exporter",
+    "Errors",
+    "Line number",
+    "Skipped",
+    "Update",
+    "Delete",
+    "Save",
+    "Search",
+    "Home",
+    "Log out",
+    "File to import",
+    "Preview",
+    "Resource",
+    "Non field specific",
+]
+ENGLISH_WORDS = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![\w-])")
+BUTTON_TYPES = {"submit", "button", "reset"}
+
+
+class VisibleText(HTMLParser):
+    """The text a person sees: text nodes outside script/style, button values, titles."""
+
+    HIDDEN = {"script", "style", "template", "noscript"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.HIDDEN:
+            self._hidden += 1
+        if tag == "input" and attrs.get("type") in BUTTON_TYPES and attrs.get("value"):
+            self.parts.append(attrs["value"])
+        for name in ("title", "placeholder", "aria-label"):
+            if attrs.get(name):
+                self.parts.append(attrs[name])
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html):
+    parser = VisibleText()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+def english_in(html):
+    """Each English word found, with a few words around it to locate it."""
+    text = visible_text(html)
+    return [
+        (m.group(), text[max(0, m.start() - 40) : m.end() + 40].strip())
+        for m in ENGLISH_WORDS.finditer(text)
+    ]
+
+
+@pytest.fixture
+def secretariat_client(client):
+    call_command("loaddata", "referentiel", verbosity=0)
+    seed_demo()
+    client.force_login(User.objects.get(email="secretariat@demo.ecertif.fr"))
+    return client
+
+
+def _admin_pages():
+    """Every admin URL of every registered model, with one existing object where there is one."""
+    pages = ["/admin/"]
+    for model, model_admin in admin.site._registry.items():
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        pages.append(base)
+        pages.append(f"/admin/{model._meta.app_label}/")
+        pages.append(base + "add/")
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            pages += [f"{base}{first.pk}/change/", f"{base}{first.pk}/history/"]
+        if isinstance(model_admin, ImportMixin):
+            pages += [base + "import/", base + "export/"]
+    return list(dict.fromkeys(pages))
+
+
+def test_every_admin_page_of_the_secretariat_in_french(secretariat_client):
+    found = {}
+    for path in _admin_pages():
+        response = secretariat_client.get(path)
+        if response.status_code in (403, 405):
+            continue  # pages the admin forbids (read-only models) are not seen
+        assert response.status_code == 200, path
+        words = english_in(response.content.decode())
+        if words:
+            found[path] = words
+    assert found == {}
+
+
+def _upload(client, path, content, **extra):
+    upload = SimpleUploadedFile("import.csv", content.encode(), content_type="text/csv")
+    # The format list is « --- », xlsx, csv.
+    return client.post(path, {"import_file": upload, "format": "1", **extra})
+
+
+def test_import_preview_and_confirmation_in_french(secretariat_client):
+    path = "/admin/referentiel/competence/import/"
+    preview = _upload(
+        secretariat_client,
+        path,
+        "certification,number,label\ncqp-operateur-fabrication,99,Régler\n",
+    )
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert english_in(html) == []
+    assert "Colonnes du fichier à importer : Certification, Numéro, Intitulé" in visible_text(
+        secretariat_client.get(path).content.decode()
+    )
+    assert "Numéro" in visible_text(html)
+    assert "Intitulé" in visible_text(html)
+
+    confirm_form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', html))
+    confirm_form.pop("csrfmiddlewaretoken", None)
+    done = secretariat_client.post(
+        "/admin/referentiel/competence/process_import/", confirm_form, follow=True
+    )
+    assert done.status_code == 200
+    assert english_in(done.content.decode()) == []
+    assert (
+        "Import terminé (compétences) : 1 ligne(s) ajoutée(s), 0 modifiée(s), 0 supprimée(s), "
+        "0 inchangée(s)." in visible_text(done.content.decode())
+    )
+    assert Competence.objects.filter(number=99, label="Régler").exists()
+
+
+def test_import_with_a_bad_row_in_french(secretariat_client):
+    path = "/admin/referentiel/competence/import/"
+    response = _upload(
+        secretariat_client,
+        path,
+        "certification,number,label\ncqp-operateur-fabrication,abc,Régler\nX,2,Y\n",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "« abc » n'est pas un nombre entier." in visible_text(html)
+    assert english_in(html) == []
+
+
+def test_the_walker_sees_english():
+    html = (
+        '<p>Import finished</p><input type="submit" value="Submit"><script>Add()</script>'
+        '<a title="History">h</a><p>Numéros, Ajouter</p>'
+    )
+    assert [word for word, _ in english_in(html)] == ["Import finished", "Submit", "History"]
