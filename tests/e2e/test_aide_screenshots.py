@@ -101,8 +101,12 @@ def test_aide_screenshots_regenerated_from_demo_data(frozen_clock, browser, live
                 continue
             email, key = step.shot
             if email not in pages:
+                # Reduced motion: no smooth scrolling caught halfway by the screenshot.
                 context = browser.new_context(
-                    locale="fr-FR", timezone_id="Europe/Paris", viewport=VIEWPORT
+                    locale="fr-FR",
+                    timezone_id="Europe/Paris",
+                    viewport=VIEWPORT,
+                    reduced_motion="reduce",
                 )
                 pages[email] = context.new_page()
                 if email:
@@ -112,7 +116,14 @@ def test_aide_screenshots_regenerated_from_demo_data(frozen_clock, browser, live
             response = page.goto(live_server.url + path)
             assert response.status == 200, key
             if anchor:
-                page.locator(f"#{anchor}").evaluate("section => section.scrollIntoView()")
+                page.locator(f"#{anchor}").evaluate(
+                    "section => section.scrollIntoView({behavior: 'instant', block: 'start'})"
+                )
+            page.evaluate("document.fonts.ready")
+            # Two frames: the layout after the scroll is painted.
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
             image = AIDE_STATIC / f"{guide.slug}-{index}.png"
             png = page.screenshot(animations="disabled", caret="hide")
             save_if_changed(png, image)
