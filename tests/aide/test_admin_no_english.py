@@ -195,3 +195,25 @@ def test_the_walker_sees_english():
         '<a title="History">h</a><p>Numéros, Ajouter</p>'
     )
     assert [word for word, _ in english_in(html)] == ["Import finished", "Submit", "History"]
+
+
+def test_export_in_french_with_french_column_titles(secretariat_client):
+    path = "/admin/referentiel/competence/export/"
+    text = visible_text(secretariat_client.get(path).content.decode())
+    assert "Colonnes à exporter : Tout sélectionner Certification Numéro Intitulé" in text
+    assert text.count("Exporter") >= 2  # the title and the button
+
+    response = secretariat_client.post(
+        path,
+        {
+            "format": "1",
+            "resource": "0",
+            "competenceresource_certification": "on",
+            "competenceresource_number": "on",
+            "competenceresource_label": "on",
+        },
+    )
+    assert response.status_code == 200, response.context["form"].errors
+    assert response.get("Content-Disposition"), response.context["form"].errors
+    first_line = b"".join(response.streaming_content if response.streaming else [response.content])
+    assert first_line.decode("utf-8-sig").splitlines()[0] == "Certification,Numéro,Intitulé"
