@@ -121,15 +121,28 @@ def _admin_pages():
         pages.append(base + "add/")
         first = model._default_manager.order_by("pk").first()
         if first is not None:
-            pages += [f"{base}{first.pk}/change/", f"{base}{first.pk}/history/"]
+            pages += [f"{base}{first.pk}/{page}/" for page in ("change", "history", "delete")]
+            pages += [base + page.format(pk=first.pk) for page in _own_object_pages(model_admin)]
         if isinstance(model_admin, ImportMixin):
             pages += [base + "import/", base + "export/"]
     return list(dict.fromkeys(pages))
 
 
+def _own_object_pages(model_admin):
+    """The project's own pages on one object (« refuser », « remplacer-competences »…)."""
+    for url in model_admin.get_urls():
+        route = str(url.pattern)
+        match = re.fullmatch(r"<(?:int:pk|path:object_id)>/([\w-]+)/", route)
+        if match and match.group(1) not in {"change", "history", "delete"}:
+            yield "{pk}/" + match.group(1) + "/"
+
+
 def test_every_admin_page_of_the_secretariat_in_french(secretariat_client):
     found = {}
-    for path in _admin_pages():
+    pages = _admin_pages()
+    # The project's own admin pages are walked too.
+    assert {"refuser", "remplacer-competences"} <= {p.rstrip("/").rsplit("/")[-1] for p in pages}
+    for path in pages:
         response = secretariat_client.get(path)
         if response.status_code in (403, 405):
             continue  # pages the admin forbids (read-only models) are not seen
