@@ -14,6 +14,7 @@ from import_export.admin import ImportMixin
 from demo.demo import seed_demo
 from ecertif.accounts.models import User
 from referentiel.models import Competence
+from tests.factories.accounts import AccountRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,7 @@ def english_in(html):
 def secretariat_client(client):
     call_command("loaddata", "referentiel", verbosity=0)
     seed_demo()
+    AccountRequestFactory()  # its page with « Approuver » / « Refuser »
     client.force_login(User.objects.get(email="secretariat@demo.ecertif.fr"))
     return client
 
