@@ -12,6 +12,7 @@ from ecertif.accounts.siret import validate_siret
 from ecertif.audit.triggers import NO_UPDATE
 from ecertif.files.uploads import generated_name
 
+from .counts import COUNT_TRIGGERS
 from .enums import DECIDED_STATES, AttachmentKind, Civility, DiplomaLevel, DossierState, Transition
 from .workflow import fsm_transition
 
@@ -226,6 +227,8 @@ class Dossier(FSMModelMixin, models.Model):
             models.Index(fields=["-created_at", "-id"], name="dossier_recent_idx"),
             models.Index(fields=["state", "-created_at", "-id"], name="dossier_state_recent_idx"),
         ]
+        # The number of dossiers per state, kept by the database itself (see counts.py).
+        triggers = COUNT_TRIGGERS
 
     def __str__(self):
         return self.number
@@ -412,3 +415,18 @@ class TransitionReason(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class StateCount(models.Model):
+    """Signed numbers of dossiers per state, appended by the database's triggers (counts.py)."""
+
+    state = models.CharField("statut", max_length=30, choices=DossierState.choices)
+    delta = models.BigIntegerField("variation")
+
+    class Meta:
+        verbose_name = "compteur de dossiers"
+        verbose_name_plural = "compteurs de dossiers"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.state} {self.delta:+d}"

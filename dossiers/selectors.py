@@ -5,8 +5,10 @@ from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from ecertif.accounts.enums import Role
 from ecertif.accounts.rules import is_secretariat
 
+from . import counts
 from .enums import DossierState
 from .models import Candidate, Dossier
 
@@ -71,6 +73,21 @@ def visible_dossiers(user):
     condition = visibility_filter(user)
     queryset = Dossier.objects.all()
     return queryset if condition is None else queryset.filter(condition)
+
+
+# The list filters a maintained count cannot answer (it knows the states only).
+UNCOUNTED_FILTERS = ("q", "certification", "year", "session")
+
+
+def maintained_count(roles, filters):
+    """The number of dossiers of a list from the per-state counters (counts.py) when the list
+    is every dossier, filtered by state at most; else None (count them). Every dossier is the
+    secretariat's list (`roles`: the request's; visibility_filter answers None for it alone)."""
+    if not counts.maintained() or Role.SECRETARIAT not in roles:
+        return None
+    if any(filters.get(name) for name in UNCOUNTED_FILTERS):
+        return None
+    return counts.count(filters.get("state") or "")
 
 
 def dossiers_for(user):

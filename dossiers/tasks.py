@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from . import counts
 from .privacy import anonymise_candidate, purgeable_candidates
 
 logger = logging.getLogger(__name__)
@@ -25,3 +26,9 @@ def purge_personal_data():
         files,
     )
     return {"candidates": len(candidates), "files": files}
+
+
+@shared_task(name="dossiers.compact_counts", soft_time_limit=50, time_limit=60)
+def compact_counts():
+    """The rows appended by the counting triggers, folded into one per state."""
+    counts.compact()

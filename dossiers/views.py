@@ -33,7 +33,13 @@ from .guards import submit_missing
 from .models import Dossier
 from .pagination import RowsPaginator
 from .rules import row_permissions
-from .selectors import dossiers_for, filter_dossiers, list_rows, visible_dossiers
+from .selectors import (
+    dossiers_for,
+    filter_dossiers,
+    list_rows,
+    maintained_count,
+    visible_dossiers,
+)
 from .stale import require_perm
 from .wizard import next_step, previous_step, resume_step, step_status
 
@@ -63,7 +69,12 @@ def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = filter_dossiers(visible_dossiers(request.user), **filters)
-    paginator = RowsPaginator(queryset, PAGE_SIZE, rows=lambda page: list_rows(page, request.user))
+    paginator = RowsPaginator(
+        queryset,
+        PAGE_SIZE,
+        rows=lambda page: list_rows(page, request.user),
+        count=maintained_count(request.roles, filters),
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.object_list = with_row_urls(
         row_permissions(request.user, request.roles, page_obj.object_list)

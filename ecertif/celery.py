@@ -51,6 +51,12 @@ app.conf.beat_schedule = {
         "task": "stats.refresh_snapshots",
         "schedule": crontab(minute="*/10"),
     },
+    # The dossiers' per-state counters (dossiers/counts.py) folded to one row per state.
+    "dossiers-compact-counts": {
+        "task": "dossiers.compact_counts",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 290},
+    },
     # Emails whose next attempt is due (backoff), and pending ones whose task was lost.
     "mail-retry-pending": {
         "task": "mail.retry_pending",

@@ -14,7 +14,21 @@ def roles_for(user):
     """The roles of `user`, most powerful first, in one query."""
     if not user or not user.is_authenticated:
         return []
-    flags = (
+    # Loaded with the user of the session by home.backends: no query.
+    flags = getattr(user, "role_flags", None) or _query_flags(user)
+    if flags is None:
+        return []
+    held = {
+        Role.SECRETARIAT: flags["is_staff"] or flags["in_secretariat"],
+        Role.JURY_MEMBER: flags["has_jury_seat"],
+        Role.ASSESSOR: flags["has_assessor"],
+        Role.EMPLOYER: flags["has_membership"],
+    }
+    return [role for role in ROLE_PRIORITY if held[role]]
+
+
+def _query_flags(user):
+    return (
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(
@@ -28,15 +42,6 @@ def roles_for(user):
         .values("is_staff", "has_membership", "has_assessor", "has_jury_seat", "in_secretariat")
         .first()
     )
-    if flags is None:
-        return []
-    held = {
-        Role.SECRETARIAT: flags["is_staff"] or flags["in_secretariat"],
-        Role.JURY_MEMBER: flags["has_jury_seat"],
-        Role.ASSESSOR: flags["has_assessor"],
-        Role.EMPLOYER: flags["has_membership"],
-    }
-    return [role for role in ROLE_PRIORITY if held[role]]
 
 
 def primary_role(roles):

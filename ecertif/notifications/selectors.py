@@ -7,4 +7,8 @@ def notifications_for(user):
 
 
 def unread_count(user):
+    # Counted with the user of the session by the authentication backend (home/backends.py).
+    counted = getattr(user, "unread_notifications", None)
+    if counted is not None:
+        return counted
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

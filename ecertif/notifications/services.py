@@ -66,6 +66,7 @@ def mark_read(*, notification):
 
 def mark_all_read(*, user):
     """Mark every unread notification of `user` as read; returns how many changed."""
+    user.unread_notifications = 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -134,7 +134,7 @@ def test_register_queries_constant(
         )
     client.force_login(secretariat)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(URL)
 
     assert len(_numbers(response)) == count

@@ -216,7 +216,7 @@ def test_export_list_queries_constant(employer_client, employer, count, django_a
     for _ in range(count):
         job_of(employer)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = employer_client.get("/exports/")
 
     assert len(response.context["page_obj"].object_list) == count

@@ -135,7 +135,7 @@ def test_list_all_read_no_mark_all_button(user_client, user):
 def test_list_num_queries_constant(user_client, user, rows, django_assert_num_queries):
     for index in range(rows):
         notify(recipient=user, text=f"Notification {index}", link=f"/dossiers/{index}/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = user_client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"]) == rows

@@ -50,7 +50,7 @@ def test_secretariat_warm_page_reads_one_row_whatever_the_dossiers(
     refresh_snapshots()
     client.force_login(StaffFactory())
     client.get(URL)  # session, user
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         assert client.get(URL).status_code == 200
 
 

@@ -46,7 +46,7 @@ def test_index_hides_inactive_certifications(user_client):
 @pytest.mark.django_db
 def test_index_query_count_with_one_certification(user_client, django_assert_num_queries):
     CertificationOptionFactory()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = user_client.get(reverse("referentiel:index"))
     assert response.status_code == 200
 
@@ -56,7 +56,7 @@ def test_index_query_count_with_three_certifications(user_client, django_assert_
     CertificationOptionFactory()
     CertificationOptionFactory()
     CertificationOptionFactory()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = user_client.get(reverse("referentiel:index"))
     assert response.status_code == 200
     assert response.content.decode().count('<article class="card mb-3">') == 3

@@ -211,7 +211,7 @@ def test_time_in_state_is_kept_a_few_minutes(client, dataset, django_assert_num_
     assert "Chiffres recalculés toutes les 10 minutes." in first
     # The same page again: the secretariat's snapshot (was 19 queries, recounting every table
     # but « Durée passée dans chaque statut », before the snapshots).
-    with django_assert_num_queries(7):  # 19 the first time
+    with django_assert_num_queries(5):  # 19 the first time
         again = client.get(URL).content.decode()
     assert chart_data(again, "duree_par_statut") == chart_data(first, "duree_par_statut")
     # Another scope is another entry: the employer's only finished stays are d4's.
@@ -273,7 +273,7 @@ def populate(count):
 def test_secretariat_statistics_queries(client, db, count, django_assert_num_queries):
     people = populate(count)
     client.force_login(people.secretariat)
-    with django_assert_num_queries(19):  # was 20: one-pass counts, then the snapshot stored
+    with django_assert_num_queries(17):  # was 20: one-pass counts, then the snapshot stored
         response = client.get(URL)
     assert response.status_code == 200
 
@@ -283,7 +283,7 @@ def test_secretariat_filtered_statistics_queries(client, db, count, django_asser
     people = populate(count)
     client.force_login(people.secretariat)
     query = f"?year={timezone.localdate().year}&certification={people.certification.pk}"
-    with django_assert_num_queries(20):  # was 21: one-pass counts, then the snapshot stored
+    with django_assert_num_queries(18):  # was 21: one-pass counts, then the snapshot stored
         response = client.get(URL + query + "&region=84&sector=")
     assert response.status_code == 200
 
@@ -292,7 +292,7 @@ def test_secretariat_filtered_statistics_queries(client, db, count, django_asser
 def test_employer_dashboard_queries(client, db, count, django_assert_num_queries):
     people = populate(count)
     client.force_login(people.employer)
-    with django_assert_num_queries(19):  # was 21: one-pass counts
+    with django_assert_num_queries(16):  # was 21: one-pass counts
         response = client.get(URL)
     assert response.status_code == 200
 
@@ -301,7 +301,7 @@ def test_employer_dashboard_queries(client, db, count, django_assert_num_queries
 def test_assessor_dashboard_queries(client, db, count, django_assert_num_queries):
     people = populate(count)
     client.force_login(people.assessor)
-    with django_assert_num_queries(16):  # was 18: one-pass counts
+    with django_assert_num_queries(13):  # was 18: one-pass counts
         response = client.get(URL)
     assert response.status_code == 200
 
@@ -310,6 +310,6 @@ def test_assessor_dashboard_queries(client, db, count, django_assert_num_queries
 def test_jury_member_dashboard_queries(client, db, count, django_assert_num_queries):
     people = populate(count)
     client.force_login(people.jury_member)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert response.status_code == 200

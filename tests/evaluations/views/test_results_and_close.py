@@ -282,7 +282,7 @@ def test_assessment_page_queries_do_not_grow_with_competences(
     dossier.refresh_from_db()
     invite(dossier)
     client.force_login(dossier.assessor.user)
-    with django_assert_num_queries(17):  # + the carried competences (issue #12)
+    with django_assert_num_queries(13):  # + the carried competences (issue #12)
         response = client.get(_page_url(dossier))
     assert response.status_code == 200
     assert len(response.context["results"]) == competences
@@ -299,7 +299,7 @@ def test_assessment_page_read_only_queries_do_not_grow_with_competences(
     dossier.refresh_from_db()
     invite(dossier)
     client.force_login(owner)
-    with django_assert_num_queries(14):  # + the carried competences (issue #12)
+    with django_assert_num_queries(10):  # + the carried competences (issue #12)
         response = client.get(_page_url(dossier))
     assert response.status_code == 200
     assert len(response.context["results"]) == competences

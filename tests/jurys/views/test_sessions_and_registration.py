@@ -33,7 +33,7 @@ def test_session_list_member_queries_constant(
     JurySessionFactory(open=True)  # not the member's
     client.force_login(employers_member.user)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = client.get("/jurys/")
 
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_session_list_secretariat_queries_constant(
         _registered_dossiers(session, establishment, certification, count)
     client.force_login(secretariat)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         response = client.get("/jurys/")
 
     assert response.status_code == 200
@@ -74,7 +74,7 @@ def test_session_detail_member_queries_constant(
     _registered_dossiers(session, establishment, certification, count)
     client.force_login(session_member)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         response = client.get(f"/jurys/sessions/{session.pk}/")
 
     assert response.status_code == 200
@@ -95,7 +95,7 @@ def test_session_detail_secretariat_queries_constant(
     )
     client.force_login(secretariat)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(f"/jurys/sessions/{session.pk}/")
 
     assert response.status_code == 200
