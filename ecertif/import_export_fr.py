@@ -23,6 +23,13 @@ class FrenchModelResource(resources.ModelResource):
     """Columns titled in French; headers given by field name or in any case still match."""
 
     @classmethod
+    def get_display_name(cls):
+        # Shown to the secretariat (« au moins 1 champ pour "compétences" »), not the class name.
+        if hasattr(cls._meta, "name") or cls._meta.model is None:
+            return super().get_display_name()
+        return str(cls._meta.model._meta.verbose_name_plural)
+
+    @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
         field = super().field_from_django_field(field_name, django_field, readonly)
         field.column_name = french_title(django_field)

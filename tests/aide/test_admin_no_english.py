@@ -232,3 +232,12 @@ def test_export_in_french_with_french_column_titles(secretariat_client):
     assert response.get("Content-Disposition"), response.context["form"].errors
     first_line = b"".join(response.streaming_content if response.streaming else [response.content])
     assert first_line.decode("utf-8-sig").splitlines()[0] == "Certification,Numéro,Intitulé"
+
+
+def test_export_without_any_column_names_the_model_not_the_class(secretariat_client):
+    response = secretariat_client.post(
+        "/admin/referentiel/competence/export/", {"format": "1", "resource": "0"}
+    )
+    text = visible_text(response.content.decode())
+    assert 'Sélectionner au moins 1 champ pour "compétences" pour exporter' in text
+    assert "Resource" not in text
