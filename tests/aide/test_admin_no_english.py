@@ -171,10 +171,14 @@ def test_import_preview_and_confirmation_in_french(secretariat_client):
     assert preview.status_code == 200
     html = preview.content.decode()
     assert english_in(html) == []
-    assert "Colonnes du fichier à importer : Certification, Numéro, Intitulé" in visible_text(
-        secretariat_client.get(path).content.decode()
-    )
+    form_page = visible_text(secretariat_client.get(path).content.decode())
+    assert "Colonnes du fichier à importer : Certification, Numéro, Intitulé" in form_page
+    assert "Vérifier le fichier" in form_page
     assert "Numéro" in visible_text(html)
+    assert "Rien n'est encore enregistré" in visible_text(html).replace("&#x27;", "'")
+    assert (
+        'value="Confirmer l&#x27;importation"' in html or 'value="Confirmer l\'importation"' in html
+    )
     assert "Intitulé" in visible_text(html)
 
     confirm_form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', html))
