@@ -7,6 +7,7 @@ renamed to the French titles before the import reads them.
 """
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.text import capfirst
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
@@ -34,6 +35,22 @@ class FrenchModelResource(resources.ModelResource):
         field = super().field_from_django_field(field_name, django_field, readonly)
         field.column_name = french_title(django_field)
         return field
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A refused row names its columns as the file does (« Intitulé »), not as the code
+        does (« label »)."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            titles = {}
+            for name, field in self.fields.items():
+                titles[name] = titles[str(field.attribute)] = field.column_name
+            raise ValidationError(
+                {
+                    key if key == NON_FIELD_ERRORS else titles.get(key, key): messages_
+                    for key, messages_ in error.message_dict.items()
+                }
+            ) from None
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

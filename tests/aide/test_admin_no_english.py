@@ -245,3 +245,21 @@ def test_export_without_any_column_names_the_model_not_the_class(secretariat_cli
     text = visible_text(response.content.decode())
     assert 'Sélectionner au moins 1 champ pour "compétences" pour exporter' in text
     assert "Resource" not in text
+
+
+def test_refused_row_names_the_french_column_and_the_file_line(secretariat_client):
+    path = "/admin/referentiel/competence/import/"
+    response = _upload(
+        secretariat_client,
+        path,
+        "Certification,Numéro,Intitulé\ncqp-operateur-fabrication,98,Régler\n"
+        "cqp-operateur-fabrication,99,\n",
+    )
+    html = response.content.decode()
+    text = visible_text(html)
+    assert english_in(html) == []
+    assert "Lignes refusées" in text
+    # The header is line 1 of the file: the second competence is on line 3.
+    assert re.search(r"Ligne du fichier Erreurs Certification Numéro Intitulé 3 Intitulé ", text)
+    assert "label" not in text
+    assert not Competence.objects.filter(number__in=[98, 99]).exists()

@@ -111,7 +111,7 @@ def test_competence_import_empty_label_changes_nothing():
 
     assert result.has_validation_errors()
     assert [row.number for row in result.invalid_rows] == [4]
-    assert list(result.invalid_rows[0].field_specific_errors) == ["label"]
+    assert list(result.invalid_rows[0].field_specific_errors) == ["Intitulé"]
     assert competence_labels() == before
 
 
