@@ -15,9 +15,9 @@ def test_list_second_visit_reads_no_select_choices(client, django_assert_num_que
     DossierFactory()
     client.force_login(StaffFactory())
     client.get(LIST_URL)
-    # Session, user (with its roles and unread count), count, rows: the selects come from the
-    # cache.
-    with django_assert_num_queries(4):
+    # Session, user (with its roles and unread count), count, the page's ids, its rows: the
+    # selects come from the cache.
+    with django_assert_num_queries(5):
         assert client.get(LIST_URL).status_code == 200
 
 

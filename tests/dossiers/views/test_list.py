@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def test_list_employer_queries_constant(employer_client, django_assert_num_queries, count):
     for state in ROW_STATES[:count]:
         DossierFactory(establishment=employer_client.establishment, state=state)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = employer_client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -46,7 +46,7 @@ def test_list_secretariat_queries_constant(client, django_assert_num_queries, co
     client.force_login(StaffFactory())
     # Was 10: the row actions no longer look up a membership or an assessor profile the
     # request's roles say the user lacks.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
@@ -58,7 +58,7 @@ def test_list_assessor_queries_constant(client, django_assert_num_queries, count
     for _ in range(count - 1):
         DossierFactory(awaiting_assessment=True, assessor=first.assessor)
     client.force_login(first.assessor.user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == count
