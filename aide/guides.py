@@ -81,7 +81,8 @@ GUIDES = [
             Step(
                 "3. Candidat",
                 "L'état civil du candidat tel qu'il figurera sur le parchemin, son adresse, son "
-                "poste et son plus haut diplôme.",
+                "poste et son plus haut diplôme. Né(e) à l'étranger : cochez la case et "
+                "choisissez le pays dans la liste officielle.",
                 (EMPLOYER, "wizard:candidat"),
             ),
             Step(
@@ -127,6 +128,14 @@ GUIDES = [
                 "« Inscrire à un jury » propose les sessions ouvertes, avec leur date limite "
                 "d'inscription. Vous pouvez retirer le dossier jusqu'à cette date.",
                 (EMPLOYER, "jury:register"),
+            ),
+            Step(
+                "Après la décision : envoyer son document au candidat",
+                "Une fois le parchemin ou l'attestation délivré, « Envoyer au candidat » sur la "
+                "page du dossier lui adresse par courriel, après confirmation, le document "
+                "(PDF signé) et son lien de vérification. Il faut l'adresse électronique "
+                "du candidat dans le dossier. L'envoi figure dans l'historique ; vous pouvez le "
+                "renouveler.",
             ),
         ],
     ),

@@ -201,13 +201,15 @@ def load_time(log_path):
     match = re.search(r"(\d+) dossiers créés \((\d+) lignes\) en ([\d.]+) s", text)
     if match is None:
         return "generate_load_data", {"pass": None, "note": "durée introuvable dans le journal"}
-    seconds = float(match.group(3))
+    seconds, dossiers = float(match.group(3)), int(match.group(1))
+    # Issue #14: 2 minutes for 100,000 dossiers, 15 minutes for a million.
+    limit = 120 if dossiers <= 100_000 else 900
     return "generate_load_data", {
-        "dossiers": int(match.group(1)),
+        "dossiers": dossiers,
         "rows": int(match.group(2)),
         "seconds": seconds,
-        "target": "≤ 120 s",
-        "pass": seconds <= 120,
+        "target": f"≤ {limit} s",
+        "pass": seconds <= limit,
     }
 
 
@@ -217,6 +219,12 @@ def main():
     parser.add_argument("--load-log", default="")
     parser.add_argument("--load-seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        help="a comparison left out (e.g. excel_export_vs_raw_openpyxl at 1,000,000 dossiers)",
+    )
     args = parser.parse_args()
     count = max(10, args.pairs)
     user = get_user_model().objects.get(email=SECRETARIAT)
@@ -303,11 +311,17 @@ def main():
                     ("emails", "mail/outboxemail"),
                 ]
             ),
-            export_comparison(user, count),
+            *(
+                [export_comparison(user, count)]
+                if "excel_export_vs_raw_openpyxl" not in args.skip
+                else []
+            ),
             gunicorn_comparison(user, count, args.load_seconds, args.concurrency),
         ]
     )
     results["statistics"]["snapshot_refresh_ms"] = round(refresh_ms, 1)
+    for name in args.skip:
+        results[name] = {"pass": None, "note": "non mesuré dans ce passage (--skip)"}
     document = {
         "database": connection.vendor,
         "dossiers": Dossier.objects.count(),

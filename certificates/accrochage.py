@@ -24,7 +24,7 @@ from dossiers.enums import Civility
 from jurys.documents import verification_url
 from jurys.enums import Outcome
 from jurys.models import JuryDecision
-from referentiel import communes
+from referentiel import communes, countries
 
 from .enums import ACCESS_ROUTES, EntryReason
 from .models import AccrochageEntry, AccrochageFlow
@@ -146,13 +146,19 @@ def holder_errors(dossier):
             f"{where} : code de la commune de naissance absent (code postal ou INSEE, "
             "ou 99xxx pour un pays étranger)."
         )
+    elif code.startswith("99") and countries.by_code(code) is None:
+        errors.append(
+            f"{where} : pays de naissance {code} absent de la liste officielle des pays et "
+            "territoires étrangers (INSEE)."
+        )
     elif not candidate.birth_place.strip() and code.startswith("99"):
         errors.append(f"{where} : commune de naissance à l'étranger sans son nom.")
     return errors
 
 
 def _birthplace(titulaire, candidate):
-    """Born abroad (INSEE country code 99xxx): the CDC's 3-digit country code and the place's
+    """Born abroad (INSEE country code 99xxx, from the official list): the CDC's 3-character
+    country code (the INSEE code without « 99 ») and the INSEE country name, with the place's
     name; in France: the commune's INSEE code from the official list (a postcode recorded by
     an older dossier is resolved with the commune's name), else the postcode as recorded."""
     code = candidate.birth_place_code.strip().upper()
@@ -167,8 +173,10 @@ def _birthplace(titulaire, candidate):
         _add(_add(commune, "codePostalNaissance"), "codePostal", code)
     if place:
         _add(titulaire, "libelleCommuneNaissance", place)
-    if code.startswith("99"):
-        _add(titulaire, "codePaysNaissance", code[2:])
+    country = countries.by_code(code) if code.startswith("99") else None
+    if country is not None:
+        _add(titulaire, "codePaysNaissance", country.cdc_code)
+        _add(titulaire, "libellePaysNaissance", country.name[:60])
 
 
 def passage_element(decision):

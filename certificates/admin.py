@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AccrochageEntry, AccrochageFlow
+from .models import AccrochageEntry, AccrochageFlow, DocumentSend
 
 
 class AccrochageEntryInline(admin.TabularInline):
@@ -32,6 +32,26 @@ class AccrochageFlowAdmin(admin.ModelAdmin):
         "xml",
     )
     inlines = [AccrochageEntryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentSend)
+class DocumentSendAdmin(admin.ModelAdmin):
+    """The record of documents sent to their holders: read-only, written by the send."""
+
+    list_display = ("document", "dossier", "recipient", "sent_by", "sent_at")
+    list_select_related = ("document", "dossier", "sent_by")
+    search_fields = ("document__number", "dossier__number", "recipient")
+    date_hierarchy = "sent_at"
+    readonly_fields = ("document", "dossier", "recipient", "sent_by", "sent_at", "email")
 
     def has_add_permission(self, request):
         return False

@@ -58,3 +58,45 @@ class AccrochageEntry(models.Model):
 
     def __str__(self):
         return f"{self.id_technique} ({self.get_reason_display()})"
+
+
+class DocumentSend(models.Model):
+    """A parchemin or attestation sent to its holder by email (link to its verification page):
+    who sent it, when, to which address. Each send is a row, a re-send another one."""
+
+    document = models.ForeignKey(
+        "jurys.IssuedDocument",
+        on_delete=models.PROTECT,
+        related_name="sends",
+        verbose_name="document",
+    )
+    # The dossier's timeline reads these rows by dossier (dossiers sits below certificates).
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.PROTECT,
+        related_name="document_sends",
+        verbose_name="dossier",
+    )
+    recipient = models.EmailField(
+        "envoyé à", blank=True, help_text="Vide après l'anonymisation du candidat."
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
+    )
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
+    email = models.ForeignKey(
+        "mail.OutboxEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="courriel",
+    )
+
+    class Meta:
+        verbose_name = "envoi d'un document au candidat"
+        verbose_name_plural = "envois de documents aux candidats"
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.document} → {self.recipient or '(anonymisé)'}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import send_views, views
 
 app_name = "certificates"
 
@@ -11,5 +11,10 @@ urlpatterns = [
         "caisse-des-depots/<int:pk>/flux.xml",
         views.accrochage_download,
         name="accrochage_download",
+    ),
+    path(
+        "dossiers/<int:pk>/envoyer-au-candidat/",
+        send_views.send_to_candidate,
+        name="send_to_candidate",
     ),
 ]

@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from ecertif.accounts.siret import SiretFormField
 from ecertif.files.uploads import MAX_UPLOAD_SIZE
-from referentiel import communes
+from referentiel import communes, countries
 from referentiel.models import Certification, CertificationOption, TrainingScheme
 
 from .enums import AttachmentKind, Civility, DossierState
@@ -74,7 +74,36 @@ class SchemeForm(forms.Form):
 BIRTH_PLACE_CODE = re.compile(r"\d{5}|2[AB]\d{3}")
 
 
+UNKNOWN_COUNTRY = (
+    "Le code {code} ne figure pas dans la liste officielle des pays et territoires étrangers "
+    "(INSEE) : cochez « Né(e) à l'étranger » et choisissez le pays dans la liste."
+)
+COUNTRY_REQUIRED = "Choisissez le pays de naissance dans la liste."
+CODE_REQUIRED = (
+    "Saisissez le code INSEE ou le code postal de la commune de naissance, ou cochez "
+    "« Né(e) à l'étranger » et choisissez le pays."
+)
+
+
 class CandidateForm(forms.ModelForm):
+    # Born abroad: the country comes from the official list; its INSEE code (99xxx) is stored
+    # as `birth_place_code`, what the Caisse des Dépôts export reads.
+    born_abroad = forms.BooleanField(
+        label="Né(e) à l'étranger",
+        required=False,
+        help_text="Cochez, puis choisissez le pays : la commune de naissance est alors la "
+        "ville étrangère, et le code de la commune n'est pas à saisir.",
+    )
+    birth_country = forms.ChoiceField(
+        label="Pays de naissance",
+        required=False,
+        help_text="Liste officielle des pays et territoires étrangers (INSEE).",
+        error_messages={
+            "invalid_choice": "Ce pays ne figure pas dans la liste officielle des pays et "
+            "territoires étrangers (INSEE) : choisissez-le dans la liste."
+        },
+    )
+
     class Meta:
         model = Candidate
         fields = [
@@ -125,8 +154,18 @@ class CandidateForm(forms.ModelForm):
         )
         self.fields["birth_place_code"].help_text = (
             "Code INSEE ou code postal, vérifié dans la liste officielle des communes. "
-            "Né(e) à l'étranger : code INSEE du pays (99xxx, par exemple 99352 pour l'Algérie)."
+            "Né(e) à l'étranger : cochez la case et choisissez le pays ci-dessous."
         )
+        # Not required when born abroad: clean() asks for it otherwise.
+        self.fields["birth_place_code"].required = False
+        self.fields["birth_country"].choices = [
+            ("", "— Choisissez le pays —"),
+            *countries.choices(),
+        ]
+        code = (self.instance.birth_place_code or "").upper() if self.instance.pk else ""
+        if code.startswith("99"):
+            # The country shows in its own field, not as a commune's code.
+            self.initial.update(born_abroad=True, birth_country=code, birth_place_code="")
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
@@ -157,9 +196,19 @@ class CandidateForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("born_abroad"):
+            return self._clean_abroad(cleaned)
         code = (cleaned.get("birth_place_code") or "").strip().upper()
-        # Malformed codes are refused by the model's validator; born abroad: 99xxx (country).
-        if not BIRTH_PLACE_CODE.fullmatch(code) or code.startswith("99"):
+        if not code and "birth_place_code" not in self.errors:
+            self.add_error("birth_place_code", CODE_REQUIRED)
+            return cleaned
+        if code.startswith("99") and BIRTH_PLACE_CODE.fullmatch(code):
+            # A country code typed in the commune's field: accepted if it is in the list.
+            if countries.by_code(code) is None:
+                self.add_error("birth_place_code", UNKNOWN_COUNTRY.format(code=code))
+            return cleaned
+        # Malformed codes are refused by the model's validator.
+        if not BIRTH_PLACE_CODE.fullmatch(code):
             return cleaned
         commune = communes.resolve(code, cleaned.get("birth_place", ""))
         if commune is None:
@@ -182,6 +231,17 @@ class CandidateForm(forms.ModelForm):
         # Stored as the official INSEE code and name: what the Caisse des Dépôts matches on.
         cleaned["birth_place_code"] = commune.insee_code
         cleaned["birth_place"] = commune.name
+        return cleaned
+
+    def _clean_abroad(self, cleaned):
+        country = countries.by_code(cleaned.get("birth_country"))
+        if country is None:
+            if "birth_country" not in self.errors:
+                self.add_error("birth_country", COUNTRY_REQUIRED)
+            return cleaned
+        cleaned["birth_place_code"] = country.insee_code
+        # The model's validator ran on what was typed: the country's code replaces it.
+        self.errors.pop("birth_place_code", None)
         return cleaned
 
 

@@ -153,10 +153,18 @@ def _erase_messages(candidate, dossiers):
     mentions = Q()
     for needle in needles:
         mentions |= Q(subject__contains=needle) | Q(body_text__contains=needle)
-    if needles:
-        OutboxEmail.objects.filter(mentions).update(
-            subject=f"[{ANONYMISED}]", body_text=ERASED_TEXT, body_html=""
-        )
+    # The emails that sent the candidate their document (certificates sits above dossiers).
+    sent = apps.get_model("certificates", "DocumentSend").objects.filter(
+        dossier__candidate=candidate, email__isnull=False
+    )
+    mentions |= Q(pk__in=sent.values("email_id"))
+    OutboxEmail.objects.filter(mentions).update(
+        subject=f"[{ANONYMISED}]",
+        body_text=ERASED_TEXT,
+        body_html="",
+        attachment_name="",
+        attachment=b"",
+    )
     notes = Q()
     for dossier in dossiers:
         for prefix in (f"/dossiers/{dossier.pk}/", f"/evaluations/{dossier.pk}/"):
@@ -201,6 +209,10 @@ def anonymise_candidate(candidate):
             assessment.results.update(comment="", workplace_observation="")
         TransitionReason.objects.filter(transition__dossier=dossier).delete()
     erase_candidate_history(candidate.pk)
+    # certificates sits above dossiers: the sends of a document keep who and when, not where.
+    apps.get_model("certificates", "DocumentSend").objects.filter(
+        dossier__candidate=candidate
+    ).update(recipient="")
     year = candidate.birth_date.year
     identity = {
         "birth_name": ANONYMISED,

@@ -122,7 +122,8 @@ def with_row_urls(rows):
 
 
 def _timeline(dossier):
-    """The state changes, with the jury registrations and their ends between them (#12)."""
+    """The state changes, with the jury registrations and their ends between them (#12), and
+    the documents sent to the candidate (#11)."""
     events = list(dossier.transitions.select_related("actor", "reason_row"))
     # jurys sits above dossiers: looked up by name, as the selectors do.
     registration = apps.get_model("jurys", "SessionRegistration")
@@ -147,6 +148,19 @@ def _timeline(dossier):
                     "reason": row.end_reason,
                 }
             )
+    # certificates sits above dossiers too: its sends of a document to the candidate.
+    send = apps.get_model("certificates", "DocumentSend")
+    for row in send.objects.filter(dossier=dossier).select_related("document", "sent_by"):
+        events.append(
+            {
+                "at": row.sent_at,
+                "transition_label": (
+                    f"{row.document.get_kind_display()} n° {row.document.number} envoyé au "
+                    f"candidat ({row.recipient or 'adresse effacée'})"
+                ),
+                "actor": row.sent_by,
+            }
+        )
     return sorted(events, key=lambda event: event["at"] if isinstance(event, dict) else event.at)
 
 

@@ -14,12 +14,14 @@ DATA_DIR = Path(__file__).parent
 COMMUNES_CSV = DATA_DIR / "communes.csv"
 DEPARTMENTS_CSV = DATA_DIR / "departments.csv"
 REGIONS_CSV = DATA_DIR / "regions.csv"
+COUNTRIES_CSV = DATA_DIR / "countries.csv"
 SOURCE_NOTE = DATA_DIR / "SOURCE.md"
 PACKAGE = "@etalab/decoupage-administratif"
 
 COMMUNES_HEADER = ["insee_code", "name", "postcodes", "department", "kind"]
 DEPARTMENTS_HEADER = ["code", "name", "region"]
 REGIONS_HEADER = ["code", "name"]
+COUNTRIES_HEADER = ["insee_code", "name", "iso2", "iso3", "name_fr", "territories"]
 
 
 def department_sort_key(code):
@@ -52,3 +54,10 @@ def department_rows():
 def region_rows():
     """The 18 regions (13 metropolitan, 5 overseas), by INSEE code."""
     return tuple(_rows(REGIONS_CSV))
+
+
+@cache
+def country_rows():
+    """Foreign countries and territories by INSEE code (99xxx), with their ISO 3166 codes
+    where known; `territories` is « | »-separated. Source and version in SOURCE.md."""
+    return tuple(_rows(COUNTRIES_CSV))

@@ -43,6 +43,13 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     actions = ["resend"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # The list shows neither the bodies nor an attachment: 100 rows without them.
+            queryset = queryset.only("pk", *self.list_display)
+        return queryset
+
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in OutboxEmail._meta.fields]
 
@@ -54,9 +61,9 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         excluded = set(self.get_exclude(request, obj))
-        return [
-            f.name for f in OutboxEmail._meta.fields if f.name not in excluded and f.name != "id"
-        ]
+        # The attached file's bytes are not shown (its name is).
+        excluded |= {"id", "attachment"}
+        return [f.name for f in OutboxEmail._meta.fields if f.name not in excluded]
 
     def has_add_permission(self, request):
         return False

@@ -10,6 +10,15 @@ class OutboxEmail(models.Model):
     subject = models.CharField("objet", max_length=255)
     body_text = models.TextField("texte")
     body_html = models.TextField("HTML", blank=True)
+    # One file joined to the email (a parchemin's PDF): kept until it is sent, then emptied
+    # (the name stays as a record of what was sent).
+    # Database defaults too: bulk writers (demo.load_data) insert rows without these columns.
+    attachment_name = models.CharField(
+        "pièce jointe", max_length=100, blank=True, default="", db_default=""
+    )
+    attachment = models.BinaryField(
+        "contenu de la pièce jointe", blank=True, default=b"", db_default=b""
+    )
     status = models.CharField(
         "statut",
         max_length=10,

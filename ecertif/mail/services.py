@@ -9,6 +9,7 @@ its state first: an email is never sent twice.
 
 import datetime
 import logging
+import mimetypes
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,28 +35,34 @@ RETRY_BATCH = 500
 FAILED_FILTER = "echec"
 
 
-def queue_email(*, to, subject, template, context=None, secret=False):
+def queue_email(*, to, subject, template, context=None, secret=False, attachment=None):
     """Render `emails/<template>.txt|.html`, store the row, send it once the transaction commits.
 
     `secret=True` for an email carrying a personal link: its body is erased once sent.
+    `attachment`: (file name, bytes) of one file to join, emptied once sent.
     """
     context = {"site_url": settings.SITE_URL, **(context or {})}
     text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
     html = render_to_string(f"emails/{template}.html", context)
-    return queue_raw_email(to=to, subject=subject, body_text=text, body_html=html, secret=secret)
+    return queue_raw_email(
+        to=to, subject=subject, body_text=text, body_html=html, secret=secret, attachment=attachment
+    )
 
 
-def queue_raw_email(*, to, subject, body_text, body_html="", secret=False):
+def queue_raw_email(*, to, subject, body_text, body_html="", secret=False, attachment=None):
     """An outbox row, sent after commit. None for the address of a deactivated account: it
     receives nothing (addresses without an account, such as invitations, are sent)."""
     if get_user_model().objects.filter(email__iexact=to, is_active=False).exists():
         return None
+    name, content = attachment or ("", b"")
     email = OutboxEmail.objects.create(
         recipient=to,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
         contains_secret=secret,
+        attachment_name=name,
+        attachment=content,
     )
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
@@ -91,6 +98,13 @@ def _message(email):
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.attachment_name and email.attachment:
+        content_type = mimetypes.guess_type(email.attachment_name)[0]
+        message.attach(
+            email.attachment_name,
+            bytes(email.attachment),
+            content_type or "application/octet-stream",
+        )
     return message
 
 
@@ -133,6 +147,8 @@ def deliver_email(*, email_id):
             email.status = EmailStatus.SENT
             email.sent_at = now
             email.next_attempt_at = None
+            # The file was delivered: no copy stays in the database.
+            email.attachment = b""
             if email.contains_secret:
                 email.body_text = SCRUBBED
                 email.body_html = ""
@@ -146,6 +162,7 @@ def deliver_email(*, email_id):
                 "give_up_at",
                 "body_text",
                 "body_html",
+                "attachment",
             ]
         )
     return email.status == EmailStatus.SENT

@@ -60,6 +60,7 @@ def test_every_linked_model_is_known():
         "jurys.carriedcompetence",
         "jurys.issueddocument",
         "certificates.accrochageentry",
+        "certificates.documentsend",
     }
 
 

@@ -1,6 +1,7 @@
 """The transitions table and `workflow.transition()`: every state change goes through it, from
 the services and from the admin, and writes exactly one history row."""
 
+import importlib
 from types import SimpleNamespace
 from unittest import mock
 
@@ -202,7 +203,9 @@ def test_guard_computed_once_per_transition(world, name):
     guard = workflow.TRANSITIONS[name].guard
     module, function = guard.rsplit(".", 1)
 
-    with mock.patch(guard, wraps=getattr(import_string(module), function)) as spy:
+    # import_module, not import_string: the latter reads `guards` as an attribute of the
+    # package, missing while no earlier test of this worker imported the module.
+    with mock.patch(guard, wraps=getattr(importlib.import_module(module), function)) as spy:
         PERFORM[name](world, dossier)
 
     assert spy.call_count == 1

@@ -17,7 +17,7 @@ from ecertif.accounts.services import activation_url
 from evaluations.models import WorkplaceAssessorInvitation
 from exports.enums import ExportKind
 from exports.models import ExportJob
-from jurys.models import JuryDecision, JuryMember, JurySession
+from jurys.models import IssuedDocument, JuryDecision, JuryMember, JurySession
 from tests.e2e.axe import AXE_SOURCE, AXE_TAGS, FAILING_IMPACTS
 from tests.factories.accounts import AccountRequestFactory
 
@@ -43,6 +43,7 @@ def _contexts():
     employer = User.objects.get(email="employeur@demo.ecertif.fr")
     secretariat = User.objects.get(email="secretariat@demo.ecertif.fr")
     session = JurySession.objects.order_by("date").last()
+    issued = IssuedDocument.objects.select_related("decision__dossier__candidate").first()
     request = AccountRequestFactory(
         message="Nous avons trois salariés à présenter au CQP cette année.",
         refusal_reason="Le SIRET ne correspond pas à un établissement de la branche.",
@@ -84,6 +85,13 @@ def _contexts():
         "workplace_observations_received": {**on_invitation, "link": link},
         "workplace_reminder": on_invitation,
         "workplace_reopened": on_invitation,
+        "document_to_candidate": {
+            "candidate": issued.decision.dossier.candidate,
+            "dossier": issued.decision.dossier,
+            "document": issued,
+            "session": issued.decision.session,
+            "verification_url": "https://ecertif.example.org/verifier/abc/",
+        },
         "reporting_reminder": {
             "status": SimpleNamespace(
                 due=4, late=1, next_deadline=timezone.localdate() + datetime.timedelta(days=9)

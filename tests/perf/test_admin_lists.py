@@ -84,3 +84,16 @@ def test_email_admin_filters_by_year_without_distinct(staff_client):
     assert (
         list(staff_client.get(url, {"created_at_year": year - 1}).context["cl"].result_list) == []
     )
+
+
+@pytest.mark.django_db
+def test_email_admin_list_reads_no_body(staff_client):
+    OutboxEmail.objects.create(
+        recipient="a@exemple.fr", subject="Objet", body_text="x" * 5000, body_html="<p>y</p>"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("admin:mail_outboxemail_changelist"))
+    assert response.status_code == 200
+    rows = [q["sql"] for q in queries.captured_queries if 'FROM "mail_outboxemail"' in q["sql"]]
+    assert rows and not any('"body_text"' in sql or '"body_html"' in sql for sql in rows)
+    assert "a@exemple.fr" in response.content.decode()
