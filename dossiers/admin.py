@@ -5,14 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from ecertif.accounts.models import Establishment
 from ecertif.admin_tools import EstimatedCountPaginator, choices_filter, year_filter
 from ecertif.audit.history_admin import FieldHistoryAdmin
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_access
+from ecertif.import_export_fr import FrenchImportExportModelAdmin
 
 from . import workflow
 from .access_export import candidate_zip
@@ -199,8 +198,7 @@ class CandidateAdmin(FieldHistoryAdmin, admin.ModelAdmin):
 
 
 @admin.register(TrainingProvider)
-class TrainingProviderAdmin(ImportExportModelAdmin):
-    formats = [XLSX, CSV]
+class TrainingProviderAdmin(FrenchImportExportModelAdmin):
     list_display = ["name", "siret", "nda_number", "city"]
     search_fields = ["name", "siret", "city"]
 

@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from ecertif.audit.history_admin import FieldHistoryAdmin
+from ecertif.import_export_fr import FrenchImportExportModelAdmin
 
 from .models import (
     Accreditation,
@@ -23,8 +22,7 @@ class AccreditationInline(admin.TabularInline):
 
 
 @admin.register(Assessor)
-class AssessorAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
-    formats = [XLSX, CSV]
+class AssessorAdmin(FieldHistoryAdmin, FrenchImportExportModelAdmin):
     list_display = ["__str__", "accreditation_number", "organisation"]
     list_select_related = ["user"]
     search_fields = ["accreditation_number", "user__email", "user__last_name", "organisation"]

@@ -4,11 +4,10 @@ from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from dossiers.exceptions import DossierActionError
 from ecertif.audit.history_admin import FieldHistoryAdmin
+from ecertif.import_export_fr import FrenchImportExportModelAdmin
 
 from . import services
 from .models import (
@@ -22,8 +21,7 @@ from .models import (
 
 
 @admin.register(JuryMember)
-class JuryMemberAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
-    formats = [XLSX, CSV]
+class JuryMemberAdmin(FieldHistoryAdmin, FrenchImportExportModelAdmin):
     list_display = ["__str__", "college", "organisation", "active"]
     list_filter = ["college", "active"]
     list_select_related = ["user"]

@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from ecertif.audit.history_admin import FieldHistoryAdmin
+from ecertif.import_export_fr import FrenchImportExportModelAdmin
 
 from .admin_replace import ReplaceCompetencesMixin
 from .models import Certification, CertificationOption, Competence, Sector, TrainingScheme
@@ -15,8 +14,8 @@ from .resources import (
 )
 
 
-class ReferentielAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
-    formats = [XLSX, CSV]
+class ReferentielAdmin(FieldHistoryAdmin, FrenchImportExportModelAdmin):
+    """The référentiel's lists, with their history and French import/export."""
 
 
 class CertificationInline(admin.TabularInline):
@@ -108,7 +107,7 @@ class CertificationAdmin(ReplaceCompetencesMixin, ReferentielAdmin):
                 "fields": ("competences_provisional", "capitalisation_years"),
                 "description": (
                     "La liste officielle des compétences se charge par l'import des "
-                    "compétences (xlsx ou csv : certification, number, label), puis l'action "
+                    "compétences (xlsx ou csv : Certification, Numéro, Intitulé), puis l'action "
                     "« Marquer la liste de compétences comme officielle » ; ou en une fois par "
                     "le bouton « Remplacer la liste des compétences », qui supprime aussi les "
                     "compétences absentes du fichier."

@@ -31,8 +31,9 @@ class CompetenceFileForm(forms.Form):
     file = forms.FileField(
         label="Fichier (xlsx ou csv)",
         help_text=(
-            "Une ligne par compétence, colonnes « number » (numéro) et « label » (intitulé), "
-            "comme l'import des compétences ; la colonne « certification » est facultative."
+            "Une ligne par compétence, colonnes « Numéro » et « Intitulé » (ou « number » et "
+            "« label »), comme l'export des compétences ; la colonne « Certification » est "
+            "facultative."
         ),
     )
 

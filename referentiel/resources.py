@@ -1,7 +1,9 @@
 """Import / export (xlsx, csv) of the référentiel, used by the secretariat in the admin."""
 
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.widgets import ForeignKeyWidget
+
+from ecertif.import_export_fr import FrenchModelResource
 
 from .models import Certification, CertificationOption, Competence, Sector, TrainingScheme
 
@@ -16,7 +18,7 @@ class FrenchIntegerWidget(widgets.IntegerWidget):
             raise ValueError(f"« {value} » n'est pas un nombre entier.") from None
 
 
-class AtomicModelResource(resources.ModelResource):
+class AtomicModelResource(FrenchModelResource):
     """An import is all or nothing: one invalid row rolls back every row, as the admin does."""
 
     @classmethod
@@ -51,8 +53,8 @@ class CodeWidget(ForeignKeyWidget):
 def certification_field():
     return fields.Field(
         attribute="certification",
-        column_name="certification",
-        widget=CodeWidget(Certification, "certification"),
+        column_name="Certification",
+        widget=CodeWidget(Certification, "Certification"),
     )
 
 
@@ -67,7 +69,7 @@ class SectorResource(AtomicModelResource):
 
 class CertificationResource(AtomicModelResource):
     sector = fields.Field(
-        attribute="sector", column_name="sector", widget=CodeWidget(Sector, "sector")
+        attribute="sector", column_name="Filière", widget=CodeWidget(Sector, "Filière")
     )
 
     class Meta:

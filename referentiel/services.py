@@ -9,6 +9,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from .models import Certification, Competence
 
 NUMBER, LABEL, CERTIFICATION = "number", "label", "certification"
+# The French titles of the competence export (ecertif/import_export_fr.py) name the same columns.
+FRENCH_HEADERS = {"numéro": NUMBER, "intitulé": LABEL}
 LABEL_MAX_LENGTH = Competence._meta.get_field("label").max_length
 
 
@@ -33,6 +35,7 @@ def read_competence_file(uploaded_file):
             "Le fichier est illisible : est-ce bien un fichier xlsx ou csv ?"
         ) from None
     headers = [str(header or "").strip().lower() for header in dataset.headers or []]
+    headers = [FRENCH_HEADERS.get(header, header) for header in headers]
     return headers, [dict(zip(headers, row, strict=False)) for row in dataset]
 
 

@@ -22,6 +22,7 @@ FLOORS = [
     "ecertif.sequences",
     "ecertif.tables",
     "ecertif.admin_tools",
+    "ecertif.import_export_fr",
     "ecertif.health",
     "ecertif.mail",
     "ecertif.notifications",

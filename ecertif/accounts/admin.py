@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from ecertif.audit.history_admin import FieldHistoryAdmin
+from ecertif.import_export_fr import FrenchImportExportModelAdmin
 
+from .admin_french import FrenchPermissionsMixin
 from .enums import AccountRequestStatus
 from .forms import RefusalForm
 from .models import AccountRequest, EmployerMembership, Establishment, User
@@ -25,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(FieldHistoryAdmin, BaseUserAdmin):
+class UserAdmin(FrenchPermissionsMixin, FieldHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -51,9 +51,8 @@ class UserAdmin(FieldHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(FieldHistoryAdmin, ImportExportModelAdmin):
+class EstablishmentAdmin(FieldHistoryAdmin, FrenchImportExportModelAdmin):
     resource_classes = [EstablishmentResource]
-    formats = [XLSX, CSV]
     list_display = ["name", "siret", "postcode", "city", "department", "region", "idcc"]
     list_filter = ["region", "department"]
     search_fields = ["name", "siret", "city", "postcode"]

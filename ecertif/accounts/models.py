@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
@@ -200,3 +201,13 @@ class AccountRequest(models.Model):
     @property
     def contact_name(self):
         return f"{self.contact_first_name} {self.contact_last_name}".strip()
+
+
+class MFAMethod(Authenticator):
+    """allauth's authenticators, named in French in the admin (the library's model stays as is):
+    the secretariat removes a lost one so that its owner can set up a new one."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "méthode de double authentification"
+        verbose_name_plural = "méthodes de double authentification"

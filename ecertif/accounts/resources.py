@@ -1,9 +1,9 @@
-from import_export import resources
+from ecertif.import_export_fr import FrenchModelResource
 
 from .models import Establishment
 
 
-class EstablishmentResource(resources.ModelResource):
+class EstablishmentResource(FrenchModelResource):
     class Meta:
         model = Establishment
         import_id_fields = ["siret"]

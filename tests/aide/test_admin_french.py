@@ -45,7 +45,7 @@ def test_import_unknown_certification_french_row_and_column(admin_client):
     text = _text(response)
     assert response.status_code == 200
     assert (
-        "Numéro de ligne: 2 - colonne « certification » : aucun(e) certification n'a le code "
+        "Ligne 3 du fichier : colonne « Certification » : aucun(e) certification n'a le code "
         "« INCONNU »." in text
     )
     assert "matching query does not exist" not in text

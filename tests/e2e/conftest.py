@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,13 @@ def chromium():
     # (check --deploy fails with this variable set) keep Django's async-safety check.
     with pytest.MonkeyPatch.context() as monkeypatch, sync_playwright() as playwright:
         monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # LANGUAGE: Chromium's own widgets in French (« jj/mm/aaaa », « Choisir un fichier »,
+        # as the users see them and the Aide's screenshots show them; Debian's chromium-l10n).
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "LANGUAGE": "fr"},
         )
         yield browser
         browser.close()

@@ -33,7 +33,7 @@ def with_label(dataset, number, label):
 def test_competence_export_has_certification_code_number_and_label():
     CertificationFactory(code="cqp-test", competences=2)
     dataset = CompetenceResource().export()
-    assert dataset.headers == ["certification", "number", "label"]
+    assert dataset.headers == ["Certification", "Numéro", "Intitulé"]
     assert [row[:2] for row in dataset] == [("cqp-test", "1"), ("cqp-test", "2")]
 
 
@@ -111,7 +111,7 @@ def test_competence_import_empty_label_changes_nothing():
 
     assert result.has_validation_errors()
     assert [row.number for row in result.invalid_rows] == [4]
-    assert list(result.invalid_rows[0].field_specific_errors) == ["label"]
+    assert list(result.invalid_rows[0].field_specific_errors) == ["Intitulé"]
     assert competence_labels() == before
 
 
