@@ -23,7 +23,7 @@ from ecertif.mail.enums import EmailStatus
 from ecertif.mail.models import OutboxEmail
 from evaluations import services as evaluation_services
 from evaluations.enums import ResultChoice
-from evaluations.models import Accreditation, Assessor
+from evaluations.models import Accreditation, Assessment, Assessor
 from jurys import services as jury_services
 from jurys.enums import College, SessionStatus
 from jurys.models import JuryMember, JurySession, SessionRegistration
@@ -210,19 +210,59 @@ STEP_GAPS = {
 
 
 def _spread_history():
-    """Demo data is created in one go: move each dossier's history back in time, keeping order."""
+    """Demo data is created in one go: move each dossier's history back in time, keeping order,
+    every date in the past. A decided dossier ends on its jury's day, registered before the
+    session's deadline; the assessor's confirmation precedes the submission and the assessment's
+    dates precede its closing."""
     now = timezone.now()
     for dossier in Dossier.objects.prefetch_related("transitions"):
         rows = sorted(dossier.transitions.all(), key=lambda t: (t.at, t.pk))
-        total = sum(STEP_GAPS.get(t.transition, 3) for t in rows[1:]) + 5
-        at = first_at = now - datetime.timedelta(days=total + dossier.pk % 7)
-        for index, row in enumerate(rows):
-            if index:
-                at += datetime.timedelta(days=STEP_GAPS.get(row.transition, 3) + dossier.pk % 5)
-            # Demo only: the history is append-only in the database (ecertif/audit/triggers.py).
-            with pgtrigger.ignore("dossiers.DossierTransition:append_only_update"):
-                DossierTransition.objects.filter(pk=row.pk).update(at=at)
-        Dossier.objects.filter(pk=dossier.pk).update(created_at=first_at)
+        decided = (
+            SessionRegistration.objects.filter(dossier=dossier, session__date__lt=now.date())
+            .select_related("session")
+            .first()
+            if any(row.transition == Transition.DECIDE for row in rows)
+            else None
+        )
+        if decided is not None:
+            end = _at(decided.session.date, 14)
+        else:
+            end = now - datetime.timedelta(days=5 + dossier.pk % 7)
+        dates, at = {}, end
+        for row in reversed(rows):
+            dates[row.pk] = at
+            at -= datetime.timedelta(days=STEP_GAPS.get(row.transition, 3) + dossier.pk % 5)
+        # Demo only: the history is append-only in the database (ecertif/audit/triggers.py).
+        with pgtrigger.ignore("dossiers.DossierTransition:append_only_update"):
+            for row in rows:
+                DossierTransition.objects.filter(pk=row.pk).update(at=dates[row.pk])
+        by_step = {row.transition: dates[row.pk] for row in rows}
+        created = dates[rows[0].pk] if rows else end
+        changes = {"created_at": created}
+        if dossier.assessor_confirmed_at:
+            confirmed = by_step.get(Transition.SUBMIT, created + datetime.timedelta(days=1))
+            changes["assessor_confirmed_at"] = min(confirmed - datetime.timedelta(hours=3), now)
+        if Transition.SUBMIT in by_step:
+            changes["submitted_at"] = by_step[Transition.SUBMIT]
+        Dossier.objects.filter(pk=dossier.pk).update(**changes)
+        closed = by_step.get(Transition.COMPLETE_ASSESSMENT)
+        if closed is not None:
+            Assessment.objects.filter(dossier=dossier).update(
+                first_date=closed.date() - datetime.timedelta(days=3),
+                last_date=closed.date() - datetime.timedelta(days=2),
+                completed_at=closed,
+            )
+        if decided is not None:
+            SessionRegistration.objects.filter(pk=decided.pk).update(
+                registered_at=_at(decided.session.registration_deadline, 10)
+                - datetime.timedelta(days=1),
+                ended_at=end,
+            )
+
+
+def _at(day, hour):
+    """`day` at `hour` o'clock, in the project's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 # establishment index, civility, birth name, first names, birth date, place, code, position
