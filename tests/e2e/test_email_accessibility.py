@@ -1,6 +1,6 @@
 """The emails' HTML audited by axe-core (issue #12): every HTML email the app sends, rendered
-with realistic context from the demo data, is loaded in Chromium and must show no serious or
-critical violation (RGAA 4.1 applies to what a person reads in their mailbox too)."""
+with realistic context from the demo data, is loaded in Chromium and must show no violation
+at all, moderate ones included (RGAA 4.1 applies to what a person reads in their mailbox too)."""
 
 import datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from evaluations.models import WorkplaceAssessorInvitation
 from exports.enums import ExportKind
 from exports.models import ExportJob
 from jurys.models import IssuedDocument, JuryDecision, JuryMember, JurySession
-from tests.e2e.axe import AXE_SOURCE, AXE_TAGS, FAILING_IMPACTS
+from tests.e2e.axe import AXE_SOURCE, AXE_TAGS
 from tests.factories.accounts import AccountRequestFactory
 
 pytestmark = pytest.mark.e2e
@@ -110,7 +110,7 @@ def _email_templates():
     return (names - {"emails/base"}) | {EXPORT_EMAIL}
 
 
-def test_every_html_email_has_no_serious_axe_violation(chromium, demo_data):
+def test_every_html_email_has_no_axe_violation(chromium, demo_data):
     contexts = _contexts()
     # A new email template must be added here, with its context.
     assert set(contexts) == _email_templates()
@@ -129,10 +129,9 @@ def test_every_html_email_has_no_serious_axe_violation(chromium, demo_data):
         assert "None" not in html, template  # a context key the template expects is missing
         page.set_content(html)
         page.add_script_tag(content=AXE_SOURCE)
+        # Moderate and minor findings too (landmarks, a heading): none is left.
         violations = [
-            (v["id"], v["impact"], v["help"], v["nodes"])
-            for v in page.evaluate(AUDIT, AXE_TAGS)
-            if v["impact"] in FAILING_IMPACTS
+            (v["id"], v["impact"], v["help"], v["nodes"]) for v in page.evaluate(AUDIT, AXE_TAGS)
         ]
         if violations:
             found[template] = violations
