@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ecertif.admin_tools import ReadOnlyAdminMixin
+
 from .models import AccrochageEntry, AccrochageFlow, DocumentSend
 
 
@@ -15,7 +17,7 @@ class AccrochageEntryInline(admin.TabularInline):
 
 
 @admin.register(AccrochageFlow)
-class AccrochageFlowAdmin(admin.ModelAdmin):
+class AccrochageFlowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Flows are a legal record: read-only, produced only by the export."""
 
     list_display = ("flow_id", "created_at", "period_start", "period_end", "created_by")
@@ -33,18 +35,9 @@ class AccrochageFlowAdmin(admin.ModelAdmin):
     )
     inlines = [AccrochageEntryInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DocumentSend)
-class DocumentSendAdmin(admin.ModelAdmin):
+class DocumentSendAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of documents sent to their holders: read-only, written by the send."""
 
     list_display = ("document", "dossier", "recipient", "sent_by", "sent_at")
@@ -52,12 +45,3 @@ class DocumentSendAdmin(admin.ModelAdmin):
     search_fields = ("document__number", "dossier__number", "recipient")
     date_hierarchy = "sent_at"
     readonly_fields = ("document", "dossier", "recipient", "sent_by", "sent_at", "email")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from ecertif.accounts.models import Establishment
-from ecertif.admin_tools import EstimatedCountPaginator, choices_filter, year_filter
+from ecertif.admin_tools import (
+    EstimatedCountPaginator,
+    ReadOnlyAdminMixin,
+    choices_filter,
+    year_filter,
+)
 from ecertif.audit.history_admin import FieldHistoryAdmin
 from ecertif.audit.models import AccessAction
 from ecertif.audit.services import log_access
@@ -204,19 +209,10 @@ class TrainingProviderAdmin(FrenchImportExportModelAdmin):
 
 
 @admin.register(DossierTransition)
-class DossierTransitionAdmin(admin.ModelAdmin):
+class DossierTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "dossier", "transition_label", "source_label", "target_label", "actor"]
     list_filter = [choices_filter("transition", Transition.choices, "action"), "target"]
     list_select_related = ["dossier", "actor"]
     search_fields = ["dossier__number"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

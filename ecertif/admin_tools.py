@@ -68,3 +68,17 @@ def choices_filter(field, choices, title):
 
     ChoicesFilter.title = title
     return ChoicesFilter
+
+
+class ReadOnlyAdminMixin:
+    """A record the application writes and nobody edits from the admin: no add, change or
+    delete (the view permission stays)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ecertif.admin_tools import ReadOnlyAdminMixin
+
 from .models import ExportJob
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: jobs are created by their owners and deleted by the expiry task."""
 
     list_display = ["title", "owner", "kind", "status", "created_at", "row_count", "expires_at"]
@@ -34,12 +36,3 @@ class ExportJobAdmin(admin.ModelAdmin):
     @admin.display(description="fichier")
     def file_name(self, obj):
         return obj.file.name or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from dossiers.exceptions import DossierActionError
+from ecertif.admin_tools import ReadOnlyAdminMixin
 from ecertif.audit.history_admin import FieldHistoryAdmin
 from ecertif.import_export_fr import FrenchImportExportModelAdmin
 
@@ -113,7 +114,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(JuryDecision)
-class JuryDecisionAdmin(admin.ModelAdmin):
+class JuryDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: decisions are recorded by the jury; the secretariat can only revoke them."""
 
     list_display = ["dossier", "session", "outcome", "recorded_at", "revoked_at"]
@@ -122,15 +123,6 @@ class JuryDecisionAdmin(admin.ModelAdmin):
     search_fields = ["dossier__number", "dossier__candidate__birth_name"]
     inlines = [CompetenceDecisionInline]
     actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Annuler les décisions sélectionnées (avec un motif)")
     def revoke(self, request, queryset):
@@ -168,17 +160,8 @@ class JuryDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(admin.ModelAdmin):
+class IssuedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "kind", "decision", "issued_at"]
     list_filter = ["kind"]
     search_fields = ["number", "decision__dossier__number"]
     list_select_related = ["decision__dossier"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
