@@ -3,6 +3,7 @@ import hashlib
 import re
 import time
 import uuid
+from html import escape
 
 from django import forms
 from django.apps import apps
@@ -10,7 +11,7 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ecertif.accounts.siret import SiretFormField
 from ecertif.files.uploads import MAX_UPLOAD_SIZE
@@ -357,16 +358,14 @@ class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        selected = {str(item) for item in self.format_value(value)}
+        options = []
+        for key, label in self.choices:
+            key = escape(str(key))
+            flag = " selected" if key in selected else ""
+            options.append(f'<option value="{key}"{flag}>{escape(str(label))}</option>')
+        # Every value above is escaped (the keys compared escaped: numbers and slugs).
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
 
 
 # The filter selects list small reference tables (certifications, jury sessions) on every list
@@ -393,17 +392,39 @@ class CachedChoiceIterator(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         model = self.queryset.model
         version = cache.get_or_set(choices_version_key(model), time.time_ns, CHOICES_TIMEOUT)
-        digest = hashlib.sha256(str(self.queryset.query).encode()).hexdigest()[:16]
-        yield from cache.get_or_set(
-            f"choices:{model._meta.label_lower}:{digest}:{version}",
-            lambda: [(obj.pk, self.field.label_from_instance(obj)) for obj in self.queryset.all()],
-            CHOICES_TIMEOUT,
+        # Named by the field (compiling the queryset's SQL to name it cost as much as reading it).
+        name = (
+            self.field.choices_key
+            or hashlib.sha256(str(self.queryset.query).encode()).hexdigest()[:16]
         )
+        yield from cache.get_or_set(
+            f"choices:{model._meta.label_lower}:{name}:{version}", self.read, CHOICES_TIMEOUT
+        )
+
+    def read(self):
+        field = self.field
+        if field.label_columns:
+            # The label's columns only, as tuples: no model instance for a list of labels.
+            rows = self.queryset.values_list("pk", *field.label_columns)
+            return [(pk, field.label_from_values(*values)) for pk, *values in rows]
+        return [(obj.pk, field.label_from_instance(obj)) for obj in self.queryset.all()]
 
 
 class CachedModelChoiceField(forms.ModelChoiceField):
+    """`choices_key`: names the cached choices (one queryset and one label per key);
+    `label_columns`: the columns the label is made of, passed to `label_from_values`."""
+
     iterator = CachedChoiceIterator
     widget = FastSelect
+
+    def __init__(self, *args, choices_key="", label_columns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices_key = choices_key
+        self.label_columns = label_columns
+
+    @staticmethod
+    def label_from_values(*values):
+        return " ".join(str(value) for value in values)
 
 
 class DossierFilterForm(forms.Form):
@@ -419,12 +440,16 @@ class DossierFilterForm(forms.Form):
         required=False,
         queryset=Certification.objects.all(),
         empty_label="Toutes les certifications",
+        choices_key="filter",
+        label_columns=("label",),
     )
     session = CachedModelChoiceField(
         label="Session du jury",
         required=False,
         queryset=None,
         empty_label="Toutes les sessions",
+        choices_key="filter",
+        label_columns=("date",),
     )
     year = forms.TypedChoiceField(
         label="Année", required=False, coerce=int, empty_value=None, widget=FastSelect
@@ -450,6 +475,7 @@ class DossierFilterForm(forms.Form):
             "-date"
         )
         self.fields["session"].label_from_instance = lambda s: f"Jury du {s.date:%d/%m/%Y}"
+        self.fields["session"].label_from_values = lambda date: f"Jury du {date:%d/%m/%Y}"
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", "Toutes les années")] + [
             (year, str(year)) for year in range(this_year, 2016, -1)

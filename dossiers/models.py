@@ -86,8 +86,13 @@ class Candidate(models.Model):
 
     @property
     def full_name(self):
-        name = self.usage_name or self.birth_name
-        return f"{name.upper()} {self.first_names}".strip()
+        return full_name(self.birth_name, self.usage_name, self.first_names)
+
+
+def full_name(birth_name, usage_name, first_names):
+    """« NOM Prénoms », the usage name first: the candidate's name everywhere it is shown."""
+    name = usage_name or birth_name
+    return f"{name.upper()} {first_names}".strip()
 
 
 class TrainingProvider(models.Model):

@@ -2,9 +2,10 @@ from django.core.paginator import Paginator
 
 
 class RowsPaginator(Paginator):
-    """Counts and slices a plain filtered queryset (no join, no annotation), then loads the
-    displayed rows for the page only, through `rows(sliced queryset)`. `count`, when the caller
-    knows it without counting (the per-state counters of dossiers.counts), spares the count.
+    """Counts and slices a plain filtered queryset (no join, no annotation) or a list of ids
+    (a search's hits), then loads the displayed rows for the page only, through `rows(slice)`.
+    `count`, when the caller knows it without counting (the per-state counters of
+    dossiers.counts, the length of the ids), spares the count; none, no rows to load.
 
     The database plans the count and the page's ids on one table, and joins and annotates 20
     rows: planning 9 joins over the whole table cost more than running the query."""
@@ -17,4 +18,5 @@ class RowsPaginator(Paginator):
             self.__dict__["count"] = count
 
     def _get_page(self, object_list, number, paginator):
-        return super()._get_page(self.rows(object_list), number, paginator)
+        rows = self.rows(object_list) if self.count else []
+        return super()._get_page(rows, number, paginator)

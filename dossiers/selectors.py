@@ -1,8 +1,7 @@
 """Per-user querysets: every view loads dossiers through these, another tenant's is a 404."""
 
 from django.apps import apps
-from django.db.models import BooleanField, Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ecertif.accounts.enums import Role
@@ -160,71 +159,6 @@ def search_ids(q):
     ).values("pk")
     by_candidate = Dossier.objects.filter(candidate_id__in=candidates).order_by().values("pk")
     return by_number.union(by_candidate)
-
-
-# What a list row displays: four joins, and only the columns shown or asked by the rules.
-LIST_RELATED = ["candidate", "certification", "option", "establishment"]
-LIST_FIELDS = [
-    "number",
-    "state",
-    "created_at",
-    "establishment_id",
-    "assessor_id",
-    "candidate__birth_name",
-    "candidate__usage_name",
-    "candidate__first_names",
-    "certification__label",
-    "option__label",
-    "establishment__name",
-]
-
-
-def list_rows(page, user):
-    """The rows of one page of a list: `page` is the sliced, ordered queryset of the filtered
-    dossiers. Its ids first (one table: planned in a fraction of a millisecond), then the joins
-    and the row icons' subqueries for these ids only, as fixed SQL (RawSQL: nothing for the ORM
-    to compile per row flag — compiling three Exists() cost more than running them)."""
-    ids = list(page.values_list("pk", flat=True))
-    if not ids:
-        return []
-    rows = (
-        Dossier.objects.filter(pk__in=ids)
-        .select_related(*LIST_RELATED)
-        .only(*LIST_FIELDS)
-        .annotate(**_row_flags(user))
-    )
-    position = {pk: index for index, pk in enumerate(ids)}
-    return sorted(rows, key=lambda row: position[row.pk])
-
-
-def _row_flags(user):
-    """What the row icons need, one EXISTS each, on the row's id (`dossiers_dossier`.`id`)."""
-    invitation = _model("evaluations.WorkplaceAssessorInvitation")._meta.db_table
-    assessment = _model("evaluations.Assessment")._meta.db_table
-    notification = _model("notifications.Notification")._meta.db_table
-    registration = _model("jurys.SessionRegistration")._meta.db_table
-    row = f'"{Dossier._meta.db_table}"."id"'
-    return {
-        "has_invitation": RawSQL(
-            f"EXISTS (SELECT 1 FROM {invitation} i JOIN {assessment} a ON a.id = i.assessment_id"
-            f" WHERE a.dossier_id = {row} AND i.revoked_at IS NULL)",
-            [],
-            output_field=BooleanField(),
-        ),
-        # The bell's link to the dossier's page (notifications point to it).
-        "unread_notification": RawSQL(
-            f"EXISTS (SELECT 1 FROM {notification} n WHERE n.recipient_id = %s"
-            f" AND n.read_at IS NULL AND n.link = '/dossiers/' || {row} || '/')",
-            [user.pk],
-            output_field=BooleanField(),
-        ),
-        "is_registered": RawSQL(
-            f"EXISTS (SELECT 1 FROM {registration} r WHERE r.dossier_id = {row}"
-            " AND r.ended_at IS NULL)",
-            [],
-            output_field=BooleanField(),
-        ),
-    }
 
 
 def to_register(queryset):

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ecertif.accounts.enums import Role
@@ -32,11 +31,12 @@ from .forms import (
 from .guards import submit_missing
 from .models import Dossier
 from .pagination import RowsPaginator
+from .rows import list_rows
 from .rules import row_permissions
 from .selectors import (
+    SEARCH_IDS_LIMIT,
     dossiers_for,
     filter_dossiers,
-    list_rows,
     maintained_count,
     visible_dossiers,
 )
@@ -68,17 +68,23 @@ def _show_errors(request, error):
 def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = filter_dossiers(visible_dossiers(request.user), **filters)
+    dossiers = filter_dossiers(visible_dossiers(request.user), **filters)
+    count = maintained_count(request.roles, filters)
+    if filters.get("q"):
+        # A search finds a few dossiers: their ordered ids, read in one query, give the count
+        # and the page (instead of a count, then the page's ids). Beyond the limit (a one- or
+        # two-letter search), the list pages through the queryset.
+        ids = list(dossiers.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
+        if len(ids) <= SEARCH_IDS_LIMIT:
+            dossiers, count = ids, len(ids)
     paginator = RowsPaginator(
-        queryset,
+        dossiers,
         PAGE_SIZE,
         rows=lambda page: list_rows(page, request.user),
-        count=maintained_count(request.roles, filters),
+        count=count,
     )
     page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.object_list = with_row_urls(
-        row_permissions(request.user, request.roles, page_obj.object_list)
-    )
+    page_obj.object_list = row_permissions(request.user, request.roles, page_obj.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -89,36 +95,8 @@ def dossier_list(request):
             "page_obj": page_obj,
             "query": query.urlencode(),
             "is_employer": Role.EMPLOYER in request.roles,
-            "badges": STATE_BADGES,
-            "notifications_url": reverse("notifications:list"),
-            "export_url": reverse("exports:dossiers"),
         },
     )
-
-
-# The links of a list row: reversed once per page with a placeholder id, then filled per row
-# (reversing eight URLs for each of 20 rows cost more than the page's queries).
-ROW_URLS = {
-    "detail": ("dossiers:detail", ()),
-    "edit": ("dossiers:step", ("certification",)),
-    "assess": ("evaluations:assessment", ()),
-    "duplicate": ("dossiers:duplicate", ()),
-    "pdf": ("dossier_pdf", ()),
-    "sheet": ("jurys:dossier_sheet", ()),
-    "delete": ("dossiers:delete", ()),
-}
-PLACEHOLDER_PK = 987654321
-
-
-def with_row_urls(rows):
-    patterns = {
-        name: reverse(url, args=[PLACEHOLDER_PK, *extra]).split(str(PLACEHOLDER_PK))
-        for name, (url, extra) in ROW_URLS.items()
-    }
-    for row in rows:
-        pk = str(row.pk)
-        row.urls = {name: pk.join(parts) for name, parts in patterns.items()}
-    return rows
 
 
 def _timeline(dossier):

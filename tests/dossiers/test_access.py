@@ -264,7 +264,7 @@ def test_list_submitted_dossier_shown_to_those_who_can_see_it(client, make_user,
     client.force_login(make_user(role, dossier))
     response = client.get("/dossiers/")
     assert response.status_code == 200
-    assert list(response.context["page_obj"].object_list) == [dossier]
+    assert [row.pk for row in response.context["page_obj"].object_list] == [dossier.pk]
 
 
 @pytest.mark.parametrize("step", STEP_SLUGS)

@@ -58,7 +58,7 @@ def _row_actions(response):
     """{dossier number: [visible labels of its action buttons]}."""
     content = response.content.decode()
     rows = re.findall(
-        r'aria-label="Actions sur le dossier ([^"]+)">(.*?)\n</div>', content, flags=re.S
+        r'aria-label="Actions sur le dossier ([^"]+)">(.*?)</div>', content, flags=re.S
     )
     return {
         number: re.findall(r'<span class="visually-hidden">([^<]+)</span>', block)
