@@ -122,12 +122,8 @@ def filter_dossiers(
     """The list's search, filters and sort: the screen and its Excel export share them."""
     q = (q or "").strip()
     if q:
-        # Searched once: the count, the page's ids and the export then read a list of ids
-        # (the UNION as a subquery of each would be planned and run once per query).
-        found = [row["pk"] for row in search_ids(q).order_by()[: SEARCH_IDS_LIMIT + 1]]
-        queryset = queryset.filter(
-            pk__in=found if len(found) <= SEARCH_IDS_LIMIT else search_ids(q)
-        )
+        # The list reads the hits once, in their order (count and page: `dossier_list`).
+        queryset = queryset.filter(pk__in=search_ids(q))
     if state:
         queryset = queryset.filter(state=state)
     if certification:
@@ -143,7 +139,8 @@ def filter_dossiers(
     return queryset.order_by(SORTS.get(sort or DEFAULT_SORT, "-created_at"), "-pk")
 
 
-# Beyond this many hits (a one- or two-letter search), the search stays a subquery.
+# Up to this many hits, the list reads a search's ids once (count and page); beyond (a one- or
+# two-letter search), it counts, then reads the page's ids.
 SEARCH_IDS_LIMIT = 1000
 
 
