@@ -13,6 +13,8 @@ SQLite (the local demo) has no such triggers: the lists count the table there.""
 import pgtrigger
 from django.db import connection
 
+from ecertif.prepared import prepared_cursor
+
 TABLE = "dossiers_statecount"
 
 
@@ -62,8 +64,9 @@ def maintained():
 
 
 def state_counts():
-    """{state: number of dossiers}, from the appended rows (PostgreSQL only)."""
-    with connection.cursor() as cursor:
+    """{state: number of dossiers}, from the appended rows (PostgreSQL only; a fixed query on
+    every list page: prepared)."""
+    with prepared_cursor() as cursor:
         cursor.execute(f"SELECT state, sum(delta) FROM {TABLE} GROUP BY state")
         return {state: int(total) for state, total in cursor.fetchall() if total}
 

@@ -1,4 +1,5 @@
 import datetime
+import functools
 import hashlib
 import re
 import time
@@ -358,14 +359,20 @@ class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
-        selected = {str(item) for item in self.format_value(value)}
-        options = []
-        for key, label in self.choices:
-            key = escape(str(key))
-            flag = " selected" if key in selected else ""
-            options.append(f'<option value="{key}"{flag}>{escape(str(label))}</option>')
-        # Every value above is escaped (the keys compared escaped: numbers and slugs).
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
+        selected = frozenset(str(item) for item in self.format_value(value))
+        options = _options(tuple((str(key), str(label)) for key, label in self.choices), selected)
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
+
+
+@functools.lru_cache(maxsize=256)
+def _options(choices, selected):
+    """The <option>s of `choices` ((value, label) strings), escaped; kept by content: the same
+    choices and selection (most list pages) are written once per process."""
+    return "".join(
+        f'<option value="{escape(key)}"{" selected" if key in selected else ""}>'
+        f"{escape(label)}</option>"
+        for key, label in choices
+    )
 
 
 # The filter selects list small reference tables (certifications, jury sessions) on every list

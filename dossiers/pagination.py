@@ -2,8 +2,8 @@ from django.core.paginator import Paginator
 
 
 class RowsPaginator(Paginator):
-    """Counts and slices a plain filtered queryset (no join, no annotation) or a list of ids
-    (a search's hits), then loads the displayed rows for the page only, through `rows(slice)`.
+    """Counts a plain filtered queryset (no join, no annotation) or a list of ids
+    (a search's hits), then loads the displayed rows for the page only: `rows(bottom, top)`.
     `count`, when the caller knows it without counting (the per-state counters of
     dossiers.counts, the length of the ids), spares the count; none, no rows to load.
 
@@ -17,6 +17,12 @@ class RowsPaginator(Paginator):
             # Known without counting (dossiers.counts): the cached property's value.
             self.__dict__["count"] = count
 
-    def _get_page(self, object_list, number, paginator):
-        rows = self.rows(object_list) if self.count else []
-        return super()._get_page(rows, number, paginator)
+    def page(self, number):
+        """The page `number`, its rows loaded by `rows(bottom, top)` (the slice of the list)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.rows(bottom, top) if top > bottom else []
+        return self._get_page(rows, number, self)

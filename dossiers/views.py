@@ -44,6 +44,7 @@ from .stale import require_perm
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
+FOLDED_FILTERS = ("state", "certification", "session", "year")
 
 
 def _get_dossier(request, pk, perm="dossiers.view_dossier"):
@@ -77,12 +78,11 @@ def dossier_list(request):
         ids = list(dossiers.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
         if len(ids) <= SEARCH_IDS_LIMIT:
             dossiers, count = ids, len(ids)
-    paginator = RowsPaginator(
-        dossiers,
-        PAGE_SIZE,
-        rows=lambda page: list_rows(page, request.user),
-        count=count,
-    )
+
+    def rows(bottom, top):
+        return list_rows(dossiers[bottom:top], request.user)
+
+    paginator = RowsPaginator(dossiers, PAGE_SIZE, rows=rows, count=count)
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.object_list = row_permissions(request.user, request.roles, page_obj.object_list)
     query = request.GET.copy()
@@ -95,6 +95,8 @@ def dossier_list(request):
             "page_obj": page_obj,
             "query": query.urlencode(),
             "is_employer": Role.EMPLOYER in request.roles,
+            # On a phone, the filters beyond the search stay open when one of them is set.
+            "filters_open": any(request.GET.get(name) for name in FOLDED_FILTERS),
         },
     )
 

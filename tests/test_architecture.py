@@ -20,6 +20,7 @@ FLOORS = [
     "ecertif.sessions",
     "ecertif.audit",
     "ecertif.sequences",
+    "ecertif.prepared",
     "ecertif.tables",
     "ecertif.admin_tools",
     "ecertif.import_export_fr",

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "home.context_processors.role",
+                "home.context_processors.navigation",
                 "ecertif.notifications.context_processors.notifications",
             ],
             "builtins": ["rules.templatetags.rules"],
@@ -103,6 +104,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # checked before reuse so that a restarted database costs one error-free reconnection.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The fixed queries of the list pages are prepared by PostgreSQL once they have run this many
+# times on a connection (ecertif/prepared.py). Empty: never (behind a connection pooler in
+# transaction mode that does not keep prepared statements).
+DB_PREPARE_THRESHOLD = env("DB_PREPARE_THRESHOLD", default="5")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARE_THRESHOLD:
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(DB_PREPARE_THRESHOLD)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

@@ -44,8 +44,8 @@ def _plans(client, path):
         assert client.get(path).status_code == 200
     plans = []
     for query in context.captured_queries:
-        sql = query["sql"]
-        if not sql.lstrip("(").startswith("SELECT") or '"dossiers_dossier"' not in sql:
+        sql = query["sql"].strip()
+        if not sql.lstrip("(").startswith("SELECT") or "dossiers_dossier" not in sql:
             continue
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
