@@ -75,17 +75,10 @@ def list_rows(page, user):
     if not ids:
         return []
     placeholders = ", ".join(["%s"] * len(ids))
-    found = {
-        row.pk: row
-        for row in _read(f"{_rows_sql(_TABLE)} WHERE d.id IN ({placeholders})", [user.pk, *ids])
-    }
-    return [found[pk] for pk in ids]
-
-
-def _read(sql, params):
     with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [ListRow(values) for values in cursor.fetchall()]
+        cursor.execute(f"{_rows_sql()} WHERE d.id IN ({placeholders})", [user.pk, *ids])
+        found = {values[0]: ListRow(values) for values in cursor.fetchall()}
+    rows = [found[pk] for pk in ids]
     for row in rows:
         # SQLite returns naive datetimes (in UTC); PostgreSQL aware ones.
         if timezone.is_naive(row.created_at):
@@ -98,15 +91,11 @@ def _table(label):
     return apps.get_model(label)._meta.db_table
 
 
-_TABLE = f"{Dossier._meta.db_table} d"
-
-
 @functools.cache
-def _rows_sql(source):
-    """What a row shows (the columns of COLUMNS, then FLAGS) for the dossiers `d` of `source`:
-    four joins and the row icons' EXISTS on the row's id, written once — nothing for the ORM to
-    compile per page, and the same text on every page, which PostgreSQL prepares
-    (ecertif.prepared)."""
+def _rows_sql():
+    """What a row shows (the columns of COLUMNS, then FLAGS): four joins and the row icons'
+    EXISTS on the row's id, written once — nothing for the ORM to compile per page, and the
+    same text on every page, which PostgreSQL prepares (ecertif.prepared)."""
     return f"""
 SELECT d.id, d.number, d.state, d.created_at, d.establishment_id, d.assessor_id, d.candidate_id,
        c.birth_name, c.usage_name, c.first_names, cert.label, o.label, e.name,
@@ -118,7 +107,7 @@ SELECT d.id, d.number, d.state, d.created_at, d.establishment_id, d.assessor_id,
                  AND n.link = '/dossiers/' || d.id || '/'),
        EXISTS (SELECT 1 FROM {_table("jurys.SessionRegistration")} r
                WHERE r.dossier_id = d.id AND r.ended_at IS NULL)
-FROM {source}
+FROM {Dossier._meta.db_table} d
 JOIN {_table("accounts.Establishment")} e ON e.id = d.establishment_id
 LEFT JOIN {Candidate._meta.db_table} c ON c.id = d.candidate_id
 JOIN {_table("referentiel.Certification")} cert ON cert.id = d.certification_id
