@@ -7,7 +7,8 @@ import functools
 from html import escape
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -15,7 +16,8 @@ from ..enums import STATE_BADGES
 
 register = template.Library()
 
-# The links of a row: reversed once (per script prefix) with a placeholder id, filled per row.
+# The links of a row: reversed once (per script prefix and URLconf) with a placeholder id,
+# filled per row.
 ROW_URLS = {
     "detail": ("dossiers:detail", ()),
     "edit": ("dossiers:step", ("certification",)),
@@ -29,16 +31,22 @@ PLACEHOLDER_PK = 987654321
 
 
 @functools.lru_cache(maxsize=8)
-def _links(prefix):
+def _links(prefix, urlconf):
     """(the rows' URL halves around the id, the notifications' URL, the export's URL)."""
     halves = {
         name: tuple(
             escape(part)
-            for part in reverse(url, args=[PLACEHOLDER_PK, *extra]).split(str(PLACEHOLDER_PK))
+            for part in reverse(url, urlconf, args=[PLACEHOLDER_PK, *extra]).split(
+                str(PLACEHOLDER_PK)
+            )
         )
         for name, (url, extra) in ROW_URLS.items()
     }
-    return halves, escape(reverse("notifications:list")), escape(reverse("exports:dossiers"))
+    return (
+        halves,
+        escape(reverse("notifications:list", urlconf)),
+        escape(reverse("exports:dossiers", urlconf)),
+    )
 
 
 def _button(href, title, label, icon, *, hidden="", style="outline-secondary"):
@@ -129,7 +137,9 @@ def _actions(row, number, urls, notifications_url, export_url, csrf_input):
 @register.simple_tag(takes_context=True)
 def dossier_rows(context, rows, *, is_employer):
     """The `<tr>` of each `dossiers.rows.ListRow` of the page."""
-    halves, notifications_url, export_url = _links(get_script_prefix())
+    halves, notifications_url, export_url = _links(
+        get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
     token = context.get("csrf_token")
     csrf_input = (
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
