@@ -138,6 +138,10 @@ def gunicorn_comparison(user, pairs_count, seconds, concurrency):
     try:
         server.wait("/bench/bare/", cookie)
         server.wait("/dossiers/", cookie)
+        # Both workers warmed up on both pages (a worker's first request of a page loads its
+        # code and templates: more than a second), results discarded.
+        for path in ("/bench/bare/", "/dossiers/"):
+            load.throughput(server.port, path, cookie, seconds=1, concurrency=concurrency)
         rates_list, rates_bare = [], []
         for index in range(pairs_count):
             order = [("list", "/dossiers/"), ("bare", "/bench/bare/")]

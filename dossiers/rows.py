@@ -86,6 +86,30 @@ def list_rows(page, user):
     return rows
 
 
+# The orders of `selectors.filter_dossiers` on the dossiers' own columns, then the id.
+OWN_ORDERS = {
+    "-date": "created_at DESC, id DESC",
+    "date": "created_at, id DESC",
+    "numero": "number, id DESC",
+    "-numero": "number DESC, id DESC",
+    "statut": "state, id DESC",
+}
+
+
+def every_dossier_ids(*, state, sort, offset, limit):
+    """The ids of a page of every dossier (in `state`, if given) in the order `sort` (a key of
+    OWN_ORDERS): what the ORM would ask, as fixed SQL that PostgreSQL prepares — the
+    secretariat's list, most visited page of all."""
+    where, params = ("WHERE state = %s", [state]) if state else ("", [])
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Dossier._meta.db_table} {where}"
+            f" ORDER BY {OWN_ORDERS[sort]} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _table(label):
     # The apps built on the dossiers are reached through the registry: imports only go down.
     return apps.get_model(label)._meta.db_table
@@ -93,12 +117,15 @@ def _table(label):
 
 @functools.cache
 def _rows_sql():
-    """What a row shows (the columns of COLUMNS, then FLAGS): four joins and the row icons'
-    EXISTS on the row's id, written once — nothing for the ORM to compile per page, and the
-    same text on every page, which PostgreSQL prepares (ecertif.prepared)."""
+    """What a row shows (the columns of COLUMNS, then FLAGS): three joins, the establishment's
+    name and the row icons' EXISTS on the row's id, written once — nothing for the ORM to
+    compile per page, and the same text on every page, which PostgreSQL prepares
+    (ecertif.prepared). The name is a subquery: joined, PostgreSQL hashed every establishment
+    (2,000 at 100,000 dossiers) for 20 rows."""
     return f"""
 SELECT d.id, d.number, d.state, d.created_at, d.establishment_id, d.assessor_id, d.candidate_id,
-       c.birth_name, c.usage_name, c.first_names, cert.label, o.label, e.name,
+       c.birth_name, c.usage_name, c.first_names, cert.label, o.label,
+       (SELECT e.name FROM {_table("accounts.Establishment")} e WHERE e.id = d.establishment_id),
        EXISTS (SELECT 1 FROM {_table("evaluations.WorkplaceAssessorInvitation")} i
                JOIN {_table("evaluations.Assessment")} a ON a.id = i.assessment_id
                WHERE a.dossier_id = d.id AND i.revoked_at IS NULL),
@@ -108,7 +135,6 @@ SELECT d.id, d.number, d.state, d.created_at, d.establishment_id, d.assessor_id,
        EXISTS (SELECT 1 FROM {_table("jurys.SessionRegistration")} r
                WHERE r.dossier_id = d.id AND r.ended_at IS NULL)
 FROM {Dossier._meta.db_table} d
-JOIN {_table("accounts.Establishment")} e ON e.id = d.establishment_id
 LEFT JOIN {Candidate._meta.db_table} c ON c.id = d.candidate_id
 JOIN {_table("referentiel.Certification")} cert ON cert.id = d.certification_id
 LEFT JOIN {_table("referentiel.CertificationOption")} o ON o.id = d.option_id"""
