@@ -390,6 +390,9 @@ def choices_changed(sender, **kwargs):
     cache.delete(choices_version_key(sender))
 
 
+_IN_PROCESS = {}
+
+
 class CachedChoiceIterator(forms.models.ModelChoiceIterator):
     """[(pk, label)] from the cache, else from one plain SELECT (`ModelChoiceIterator` uses
     `.iterator()`, which PostgreSQL serves through a server-side cursor)."""
@@ -404,9 +407,16 @@ class CachedChoiceIterator(forms.models.ModelChoiceIterator):
             self.field.choices_key
             or hashlib.sha256(str(self.queryset.query).encode()).hexdigest()[:16]
         )
-        yield from cache.get_or_set(
-            f"choices:{model._meta.label_lower}:{name}:{version}", self.read, CHOICES_TIMEOUT
-        )
+        key = f"choices:{model._meta.label_lower}:{name}:{version}"
+        # Kept in the process too, under the same versioned key: read from the cache (and
+        # unpickled) once per process and version, not on every page.
+        choices = _IN_PROCESS.get(key)
+        if choices is None:
+            choices = cache.get_or_set(key, self.read, CHOICES_TIMEOUT)
+            if len(_IN_PROCESS) >= 64:
+                _IN_PROCESS.clear()
+            _IN_PROCESS[key] = choices
+        yield from choices
 
     def read(self):
         field = self.field
