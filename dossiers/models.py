@@ -134,7 +134,21 @@ class DossierNumberSequence(models.Model):
         return f"{self.year} : {self.last_value}"
 
 
-class Dossier(FSMModelMixin, models.Model):
+class StateFlags:
+    """What a dossier's `state` says: for the model and for a list row (dossiers.rows)."""
+
+    __slots__ = ()
+
+    @property
+    def is_decided(self):
+        return self.state in DECIDED_STATES
+
+    @property
+    def is_awaiting_jury(self):
+        return self.state == DossierState.AWAITING_JURY
+
+
+class Dossier(StateFlags, FSMModelMixin, models.Model):
     number = models.CharField("numéro", max_length=20, unique=True, editable=False)
     establishment = models.ForeignKey(
         "accounts.Establishment",
@@ -241,14 +255,6 @@ class Dossier(FSMModelMixin, models.Model):
     @property
     def state_enum(self):
         return DossierState(self.state)
-
-    @property
-    def is_decided(self):
-        return self.state in DECIDED_STATES
-
-    @property
-    def is_awaiting_jury(self):
-        return self.state == DossierState.AWAITING_JURY
 
     # The transitions: source, target, conditions and permission come from the table in
     # workflow.py; the methods only stamp fields. Call them through workflow.transition().

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from ecertif.prepared import prepared_cursor
 
-from .enums import DECIDED_STATES, DossierState
-from .models import Candidate, Dossier, full_name
+from .enums import DossierState
+from .models import Candidate, Dossier, StateFlags, full_name
 
 # What a row displays, and what the rules ask of it (state, establishment, assessor).
 COLUMNS = (
@@ -38,7 +38,7 @@ FLAGS = ("has_invitation", "unread_notification", "is_registered")
 PERMISSIONS = ("can_edit", "can_duplicate", "can_assess")
 
 
-class ListRow:
+class ListRow(StateFlags):
     """One dossier of a list page, with the attributes the row and the rules read."""
 
     __slots__ = (*COLUMNS, *FLAGS, *PERMISSIONS)
@@ -58,14 +58,6 @@ class ListRow:
     @property
     def state_label(self):
         return DossierState(self.state).label
-
-    @property
-    def is_decided(self):
-        return self.state in DECIDED_STATES
-
-    @property
-    def is_awaiting_jury(self):
-        return self.state == DossierState.AWAITING_JURY
 
 
 def list_rows(page, user):
