@@ -1,6 +1,5 @@
 import datetime
 import functools
-import hashlib
 import re
 import time
 import uuid
@@ -402,12 +401,8 @@ class CachedChoiceIterator(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         model = self.queryset.model
         version = cache.get_or_set(choices_version_key(model), time.time_ns, CHOICES_TIMEOUT)
-        # Named by the field (compiling the queryset's SQL to name it cost as much as reading it).
-        name = (
-            self.field.choices_key
-            or hashlib.sha256(str(self.queryset.query).encode()).hexdigest()[:16]
-        )
-        key = f"choices:{model._meta.label_lower}:{name}:{version}"
+        columns = ",".join(self.field.label_columns)
+        key = f"choices:{model._meta.label_lower}:{columns}:{version}"
         # Kept in the process too, under the same versioned key: read from the cache (and
         # unpickled) once per process and version, not on every page.
         choices = _IN_PROCESS.get(key)
@@ -419,24 +414,21 @@ class CachedChoiceIterator(forms.models.ModelChoiceIterator):
         yield from choices
 
     def read(self):
+        # The label's columns only, as tuples: no model instance for a list of labels.
         field = self.field
-        if field.label_columns:
-            # The label's columns only, as tuples: no model instance for a list of labels.
-            rows = self.queryset.values_list("pk", *field.label_columns)
-            return [(pk, field.label_from_values(*values)) for pk, *values in rows]
-        return [(obj.pk, field.label_from_instance(obj)) for obj in self.queryset.all()]
+        rows = self.queryset.values_list("pk", *field.label_columns)
+        return [(pk, field.label_from_values(*values)) for pk, *values in rows]
 
 
 class CachedModelChoiceField(forms.ModelChoiceField):
-    """`choices_key`: names the cached choices (one queryset and one label per key);
-    `label_columns`: the columns the label is made of, passed to `label_from_values`."""
+    """A select of a small table's rows, labelled from `label_columns` (passed to
+    `label_from_values`): one list per model and columns, cached until the table changes."""
 
     iterator = CachedChoiceIterator
     widget = FastSelect
 
-    def __init__(self, *args, choices_key="", label_columns=(), **kwargs):
+    def __init__(self, *args, label_columns, **kwargs):
         super().__init__(*args, **kwargs)
-        self.choices_key = choices_key
         self.label_columns = label_columns
 
     @staticmethod
@@ -457,7 +449,6 @@ class DossierFilterForm(forms.Form):
         required=False,
         queryset=Certification.objects.all(),
         empty_label="Toutes les certifications",
-        choices_key="filter",
         label_columns=("label",),
     )
     session = CachedModelChoiceField(
@@ -465,7 +456,6 @@ class DossierFilterForm(forms.Form):
         required=False,
         queryset=None,
         empty_label="Toutes les sessions",
-        choices_key="filter",
         label_columns=("date",),
     )
     year = forms.TypedChoiceField(
@@ -491,7 +481,6 @@ class DossierFilterForm(forms.Form):
         self.fields["session"].queryset = apps.get_model("jurys", "JurySession").objects.order_by(
             "-date"
         )
-        self.fields["session"].label_from_instance = lambda s: f"Jury du {s.date:%d/%m/%Y}"
         self.fields["session"].label_from_values = lambda date: f"Jury du {date:%d/%m/%Y}"
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", "Toutes les années")] + [

@@ -16,6 +16,7 @@ from ecertif.prepared import prepared_cursor
 
 from .enums import DossierState
 from .models import Candidate, Dossier, StateFlags, full_name
+from .selectors import DEFAULT_SORT, SEARCH_IDS_LIMIT, SORTS
 
 # What a row displays, and what the rules ask of it (state, establishment, assessor).
 COLUMNS = (
@@ -60,10 +61,8 @@ class ListRow(StateFlags):
         return DossierState(self.state).label
 
 
-def list_rows(page, user):
-    """The `ListRow`s of one page: `page` is the page's ids, or the sliced, ordered queryset of
-    the filtered dossiers, read for its ids only; then one query for these ids."""
-    ids = page if isinstance(page, list) else list(page.values_list("pk", flat=True))
+def list_rows(ids, user):
+    """The `ListRow`s of the dossiers `ids`, in that order: one query."""
     if not ids:
         return []
     placeholders = ", ".join(["%s"] * len(ids))
@@ -78,13 +77,57 @@ def list_rows(page, user):
     return rows
 
 
-# The orders of `selectors.filter_dossiers` on the dossiers' own columns, then the id.
+class PageRows:
+    """The rows of a list as its paginator slices them: `rows[bottom:top]` reads the page's ids
+    (from a list of ids, by fixed SQL for every dossier, or from the filtered queryset), then
+    their `ListRow`s. `len()` counts the list or the queryset."""
+
+    def __init__(self, user, dossiers=None, *, every=None):
+        self.user = user
+        self.dossiers = dossiers
+        self.every = every  # {"state", "sort"}: every dossier, by state at most
+
+    def __getitem__(self, page):
+        if page.start == page.stop:
+            return []
+        if isinstance(self.dossiers, list):
+            ids = self.dossiers[page]
+        elif self.every is not None:
+            ids = every_dossier_ids(**self.every, offset=page.start, limit=page.stop - page.start)
+        else:
+            ids = list(self.dossiers[page].values_list("pk", flat=True))
+        return list_rows(ids, self.user)
+
+    def __len__(self):
+        if isinstance(self.dossiers, list):
+            return len(self.dossiers)
+        return self.dossiers.count()
+
+
+def paged_rows(user, dossiers, *, filters, count):
+    """(`PageRows`, count or None) for the list of `dossiers` (filtered by `filters`); `count`:
+    the maintained count of every dossier (selectors.maintained_count), or None.
+
+    A search finds a few dossiers: their ordered ids, read in one query, give the count and the
+    pages (instead of a count, then the page's ids); beyond SEARCH_IDS_LIMIT (a one- or
+    two-letter search), the pages come from the queryset. Every dossier by state at most (the
+    secretariat's list, the most visited page) reads its page's ids by fixed SQL."""
+    if filters.get("q"):
+        ids = list(dossiers.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
+        if len(ids) <= SEARCH_IDS_LIMIT:
+            return PageRows(user, ids), len(ids)
+        return PageRows(user, dossiers), count
+    sort = filters.get("sort") or DEFAULT_SORT
+    if count is not None and sort in OWN_ORDERS:
+        return PageRows(user, every={"state": filters.get("state") or "", "sort": sort}), count
+    return PageRows(user, dossiers), count
+
+
+# The sorts of `selectors.filter_dossiers` on the dossiers' own columns, in SQL, then the id.
 OWN_ORDERS = {
-    "-date": "created_at DESC, id DESC",
-    "date": "created_at, id DESC",
-    "numero": "number, id DESC",
-    "-numero": "number DESC, id DESC",
-    "statut": "state, id DESC",
+    sort: f"{field.lstrip('-')}{' DESC' if field.startswith('-') else ''}, id DESC"
+    for sort, field in SORTS.items()
+    if "__" not in field
 }
 
 

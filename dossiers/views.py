@@ -31,11 +31,9 @@ from .forms import (
 from .guards import submit_missing
 from .models import Dossier
 from .pagination import RowsPaginator
-from .rows import OWN_ORDERS, every_dossier_ids, list_rows
+from .rows import paged_rows
 from .rules import row_permissions
 from .selectors import (
-    DEFAULT_SORT,
-    SEARCH_IDS_LIMIT,
     dossiers_for,
     filter_dossiers,
     maintained_count,
@@ -71,27 +69,10 @@ def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     dossiers = filter_dossiers(visible_dossiers(request.user), **filters)
-    count = maintained_count(request.roles, filters)
-    if filters.get("q"):
-        # A search finds a few dossiers: their ordered ids, read in one query, give the count
-        # and the page (instead of a count, then the page's ids). Beyond the limit (a one- or
-        # two-letter search), the list pages through the queryset.
-        ids = list(dossiers.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
-        if len(ids) <= SEARCH_IDS_LIMIT:
-            dossiers, count = ids, len(ids)
-
-    sort = filters.get("sort") or DEFAULT_SORT
-
-    def rows(bottom, top):
-        if count is not None and not filters.get("q") and sort in OWN_ORDERS:
-            # Every dossier, by state at most (the secretariat's list): the ids by fixed SQL.
-            ids = every_dossier_ids(
-                state=filters.get("state") or "", sort=sort, offset=bottom, limit=top - bottom
-            )
-            return list_rows(ids, request.user)
-        return list_rows(dossiers[bottom:top], request.user)
-
-    paginator = RowsPaginator(dossiers, PAGE_SIZE, rows=rows, count=count)
+    rows, count = paged_rows(
+        request.user, dossiers, filters=filters, count=maintained_count(request.roles, filters)
+    )
+    paginator = RowsPaginator(rows, PAGE_SIZE, count=count)
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.object_list = row_permissions(request.user, request.roles, page_obj.object_list)
     query = request.GET.copy()

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from dossiers import views
+from dossiers import rows
 from dossiers.models import Dossier
 from ecertif.notifications.models import Notification
 from tests.dossiers.views.helpers import LIST_URL
@@ -119,7 +119,7 @@ def test_search_reads_its_hits_once(staff_client, django_assert_num_queries):
 
 
 def test_search_beyond_the_limit_pages_through_the_queryset(staff_client, monkeypatch):
-    monkeypatch.setattr(views, "SEARCH_IDS_LIMIT", 2)
+    monkeypatch.setattr(rows, "SEARCH_IDS_LIMIT", 2)
     found = [DossierFactory(candidate=CandidateFactory(birth_name="Quenardel")) for _ in range(3)]
     response = staff_client.get(f"{LIST_URL}?q=quenard")
     assert response.context["page_obj"].paginator.count == 3
