@@ -4,7 +4,10 @@ The page's ids come first (one table, see `pagination.RowsPaginator`), then one 
 joins the four tables a row displays for these ids, with the row icons' flags, as tuples: a row
 is a `ListRow`, not four model instances (building them cost more than running the query). One
 query with the ids as a subquery saved nothing and let the planner pick a slow plan for some
-sorts (48 ms for the candidates' order, page 3, at 100,000 dossiers)."""
+sorts (48 ms for the candidates' order, page 3, at 100,000 dossiers). The secretariat's list
+(every dossier, by state at most, in an order of the dossiers' own columns) is the exception:
+its count, its page's ids (MATERIALIZED, read first by the order's index) and its rows come
+from one prepared query (`every_dossier_page`): one round trip instead of three."""
 
 import datetime
 import functools
@@ -14,9 +17,16 @@ from django.utils import timezone
 
 from ecertif.prepared import prepared_cursor
 
+from . import counts
 from .enums import DossierState
 from .models import Candidate, Dossier, StateFlags, full_name
-from .selectors import DEFAULT_SORT, SEARCH_IDS_LIMIT, SORTS
+from .selectors import (
+    DEFAULT_SORT,
+    SEARCH_IDS_LIMIT,
+    SORTS,
+    counted,
+    maintained_count,
+)
 
 # What a row displays, and what the rules ask of it (state, establishment, assessor).
 COLUMNS = (
@@ -69,7 +79,10 @@ def list_rows(ids, user):
     with prepared_cursor() as cursor:
         cursor.execute(f"{_rows_sql()} WHERE d.id IN ({placeholders})", [user.pk, *ids])
         found = {values[0]: ListRow(values) for values in cursor.fetchall()}
-    rows = [found[pk] for pk in ids]
+    return _aware([found[pk] for pk in ids])
+
+
+def _aware(rows):
     for row in rows:
         # SQLite returns naive datetimes (in UTC); PostgreSQL aware ones.
         if timezone.is_naive(row.created_at):
@@ -79,21 +92,18 @@ def list_rows(ids, user):
 
 class PageRows:
     """The rows of a list as its paginator slices them: `rows[bottom:top]` reads the page's ids
-    (from a list of ids, by fixed SQL for every dossier, or from the filtered queryset), then
-    their `ListRow`s. `len()` counts the list or the queryset."""
+    (from a list of ids or from the filtered queryset), then their `ListRow`s. `len()` counts
+    the list or the queryset."""
 
-    def __init__(self, user, dossiers=None, *, every=None):
+    def __init__(self, user, dossiers):
         self.user = user
         self.dossiers = dossiers
-        self.every = every  # {"state", "sort"}: every dossier, by state at most
 
     def __getitem__(self, page):
         if page.start == page.stop:
             return []
         if isinstance(self.dossiers, list):
             ids = self.dossiers[page]
-        elif self.every is not None:
-            ids = every_dossier_ids(**self.every, offset=page.start, limit=page.stop - page.start)
         else:
             ids = list(self.dossiers[page].values_list("pk", flat=True))
         return list_rows(ids, self.user)
@@ -104,23 +114,71 @@ class PageRows:
         return self.dossiers.count()
 
 
-def paged_rows(user, dossiers, *, filters, count):
-    """(`PageRows`, count or None) for the list of `dossiers` (filtered by `filters`); `count`:
-    the maintained count of every dossier (selectors.maintained_count), or None.
+class EveryDossierRows:
+    """Every dossier (in `state`, if given) in the order `sort` (a key of OWN_ORDERS), as its
+    paginator slices them: the count and the rows of the page asked for (`offset`) come from
+    one query (`every_dossier_page`), read when the paginator first counts; another page
+    (one out of range: the paginator then shows the last one) reads its own."""
+
+    def __init__(self, user, *, state, sort, offset, per_page):
+        self.user, self.state, self.sort = user, state, sort
+        self.offset, self.per_page = offset, per_page
+        self.pages = {}
+
+    def read(self, offset):
+        if offset not in self.pages:
+            self.count, self.pages[offset] = every_dossier_page(
+                state=self.state,
+                sort=self.sort,
+                offset=offset,
+                limit=self.per_page,
+                user=self.user,
+            )
+        return self.pages[offset]
+
+    def __getitem__(self, page):
+        if page.start == page.stop:
+            return []
+        return self.read(page.start)[: page.stop - page.start]
+
+    def __len__(self):
+        self.read(self.offset)
+        return self.count
+
+
+def paged_rows(user, roles, dossiers, *, filters, page, per_page):
+    """(rows, count or None) for the list of `dossiers` (filtered by `filters`) that a
+    `RowsPaginator` pages through: `page` is the page number asked for (a string, or None).
 
     A search finds a few dossiers: their ordered ids, read in one query, give the count and the
     pages (instead of a count, then the page's ids); beyond SEARCH_IDS_LIMIT (a one- or
     two-letter search), the pages come from the queryset. Every dossier by state at most (the
-    secretariat's list, the most visited page) reads its page's ids by fixed SQL."""
+    secretariat's list, the most visited page) reads its count and its page in one query;
+    other lists count the maintained counters when they can (selectors.maintained_count)."""
     if filters.get("q"):
         ids = list(dossiers.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
         if len(ids) <= SEARCH_IDS_LIMIT:
             return PageRows(user, ids), len(ids)
-        return PageRows(user, dossiers), count
+        return PageRows(user, dossiers), None
     sort = filters.get("sort") or DEFAULT_SORT
-    if count is not None and sort in OWN_ORDERS:
-        return PageRows(user, every={"state": filters.get("state") or "", "sort": sort}), count
-    return PageRows(user, dossiers), count
+    if counted(roles, filters) and sort in OWN_ORDERS:
+        every = EveryDossierRows(
+            user,
+            state=filters.get("state") or "",
+            sort=sort,
+            offset=(_page_number(page) - 1) * per_page,
+            per_page=per_page,
+        )
+        return every, None
+    return PageRows(user, dossiers), maintained_count(roles, filters)
+
+
+def _page_number(page):
+    """The page Django's paginator will show for `page`, when it is in range."""
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 # The sorts of `selectors.filter_dossiers` on the dossiers' own columns, in SQL, then the id.
@@ -131,18 +189,30 @@ OWN_ORDERS = {
 }
 
 
-def every_dossier_ids(*, state, sort, offset, limit):
-    """The ids of a page of every dossier (in `state`, if given) in the order `sort` (a key of
-    OWN_ORDERS): what the ORM would ask, as fixed SQL that PostgreSQL prepares — the
-    secretariat's list, most visited page of all."""
+def every_dossier_page(*, state, sort, offset, limit, user):
+    """(count, `ListRow`s) of a page of every dossier (in `state`, if given) in the order `sort`
+    (a key of OWN_ORDERS), in one round trip: the count from the per-state counters
+    (counts.py), the page's ids as the ORM would read them, their rows — the secretariat's
+    list, most visited page of all, as fixed SQL that PostgreSQL prepares (PostgreSQL only:
+    the counters are its triggers'). The ids are MATERIALIZED: read first, by the index of
+    the order, then joined. The page's bounds are written in the text (integers): as
+    parameters, PostgreSQL cannot cost a generic plan (it assumes a tenth of the table) and
+    plans the query again on every execution. With no row on the page, one row of NULLs
+    still carries the count."""
     where, params = ("WHERE state = %s", [state]) if state else ("", [])
+    order = OWN_ORDERS[sort]
     with prepared_cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {Dossier._meta.db_table} {where}"
-            f" ORDER BY {OWN_ORDERS[sort]} LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+            f"WITH page AS MATERIALIZED (SELECT id FROM {Dossier._meta.db_table} {where}"
+            f" ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)})"
+            f" SELECT (SELECT coalesce(sum(delta), 0) FROM {counts.TABLE} {where}), r.*"
+            f" FROM (SELECT 1) one LEFT JOIN ({_rows_sql()} WHERE d.id IN (SELECT id FROM page))"
+            f" r ON true ORDER BY {', '.join(f'r.{term}' for term in order.split(', '))}",
+            [*params, *params, user.pk],
         )
-        return [row[0] for row in cursor.fetchall()]
+        found = cursor.fetchall()
+    rows = [ListRow(values[1:]) for values in found if values[1] is not None]
+    return int(found[0][0]), _aware(rows)
 
 
 def _table(label):

@@ -78,13 +78,19 @@ def visible_dossiers(user):
 UNCOUNTED_FILTERS = ("q", "certification", "year", "session")
 
 
-def maintained_count(roles, filters):
-    """The number of dossiers of a list from the per-state counters (counts.py) when the list
-    is every dossier, filtered by state at most; else None (count them). Every dossier is the
-    secretariat's list (`roles`: the request's; visibility_filter answers None for it alone)."""
+def counted(roles, filters):
+    """True when the per-state counters (counts.py) count the list: every dossier, filtered by
+    state at most. Every dossier is the secretariat's list (`roles`: the request's;
+    visibility_filter answers None for it alone)."""
     if not counts.maintained() or Role.SECRETARIAT not in roles:
-        return None
-    if any(filters.get(name) for name in UNCOUNTED_FILTERS):
+        return False
+    return not any(filters.get(name) for name in UNCOUNTED_FILTERS)
+
+
+def maintained_count(roles, filters):
+    """The number of dossiers of a list from the per-state counters when they count it
+    (`counted`); else None (count them)."""
+    if not counted(roles, filters):
         return None
     return counts.count(filters.get("state") or "")
 

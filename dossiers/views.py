@@ -36,7 +36,6 @@ from .rules import row_permissions
 from .selectors import (
     dossiers_for,
     filter_dossiers,
-    maintained_count,
     visible_dossiers,
 )
 from .stale import require_perm
@@ -70,7 +69,12 @@ def dossier_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     dossiers = filter_dossiers(visible_dossiers(request.user), **filters)
     rows, count = paged_rows(
-        request.user, dossiers, filters=filters, count=maintained_count(request.roles, filters)
+        request.user,
+        request.roles,
+        dossiers,
+        filters=filters,
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
     paginator = RowsPaginator(rows, PAGE_SIZE, count=count)
     page_obj = paginator.get_page(request.GET.get("page"))
