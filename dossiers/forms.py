@@ -385,6 +385,12 @@ def choices_version_key(model):
     return f"choices-version:{model._meta.label_lower}"
 
 
+def choices_version(model):
+    """The version of `model`'s choices: a new one each time a row changes (or after
+    CHOICES_TIMEOUT seconds)."""
+    return cache.get_or_set(choices_version_key(model), time.time_ns, CHOICES_TIMEOUT)
+
+
 def choices_changed(sender, **kwargs):
     cache.delete(choices_version_key(sender))
 
@@ -400,7 +406,7 @@ class CachedChoiceIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         model = self.queryset.model
-        version = cache.get_or_set(choices_version_key(model), time.time_ns, CHOICES_TIMEOUT)
+        version = choices_version(model)
         columns = ",".join(self.field.label_columns)
         key = f"choices:{model._meta.label_lower}:{columns}:{version}"
         # Kept in the process too, under the same versioned key: read from the cache (and
@@ -482,7 +488,24 @@ class DossierFilterForm(forms.Form):
             "-date"
         )
         self.fields["session"].label_from_values = lambda date: f"Jury du {date:%d/%m/%Y}"
-        this_year = timezone.localdate().year
+        self.this_year = timezone.localdate().year
         self.fields["year"].choices = [("", "Toutes les années")] + [
-            (year, str(year)) for year in range(this_year, 2016, -1)
+            (year, str(year)) for year in range(self.this_year, 2016, -1)
         ]
+
+    def rendering_key(self):
+        """What the form's markup depends on: its data, its choices (the cached tables'
+        versions, the year), or None for a search (its text is the user's own: not kept)."""
+        if self.is_bound and self.data.get("q"):
+            return None
+        data = (
+            tuple((name, tuple(self.data.getlist(name))) for name in self.fields)
+            if self.is_bound
+            else None
+        )
+        versions = tuple(
+            choices_version(field.queryset.model)
+            for field in self.fields.values()
+            if isinstance(field, CachedModelChoiceField)
+        )
+        return (data, versions, self.this_year)

@@ -1,5 +1,5 @@
 import rules
-from django import template
+from django import forms, template
 
 register = template.Library()
 
@@ -12,7 +12,8 @@ def bootstrap(field):
     widget_type = field.widget_type
     if widget_type in CHECK_WIDGETS:
         css = "form-check-input"
-    elif widget_type in {"select", "selectmultiple", "nullbooleanselect"}:
+    elif isinstance(field.field.widget, forms.Select):
+        # Its subclasses too (SelectMultiple, NullBooleanSelect, the lists' FastSelect).
         css = "form-select"
     else:
         css = "form-control"
