@@ -4,7 +4,9 @@ selects of tens of options cost more than the page's query. A search's card is w
 time."""
 
 from django import template
+from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.utils.autoreload import file_changed
 
 register = template.Library()
 
@@ -25,3 +27,10 @@ def filter_card(form, filters_open):
                 _cards.clear()
             _cards[key, filters_open] = card
     return card
+
+
+@receiver(file_changed)
+def forget_cards(sender, file_path, **kwargs):
+    """`runserver` reloads an edited template without restarting: its cards are written anew."""
+    if file_path.suffix == ".html":
+        _cards.clear()

@@ -3,10 +3,12 @@
 or of year is shown at once."""
 
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.template.loader import render_to_string
+from django.utils.autoreload import file_changed
 
 from dossiers.forms import DossierFilterForm
 from dossiers.templatetags import dossier_filters
@@ -123,3 +125,10 @@ def test_all_forgotten_when_full(staff_client, monkeypatch):
     for query in ["", "state=validated", "sort=numero"]:
         staff_client.get(f"{LIST_URL}?{query}")
     assert len(dossier_filters._cards) == 1
+
+
+def test_forgotten_when_runserver_sees_a_template_change(staff_client):
+    staff_client.get(LIST_URL)
+    assert dossier_filters._cards
+    file_changed.send(sender=None, file_path=Path("templates/dossiers/_filter_card.html"))
+    assert dossier_filters._cards == {}
