@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from ecertif.accounts.models import Establishment
 from ecertif.admin_tools import (
     EstimatedCountPaginator,
+    QuickActionCheckbox,
     ReadOnlyAdminMixin,
     choices_filter,
     year_filter,
@@ -70,7 +71,7 @@ def admin_transitions(dossier, user):
 
 
 @admin.register(Dossier)
-class DossierAdmin(FieldHistoryAdmin, admin.ModelAdmin):
+class DossierAdmin(QuickActionCheckbox, FieldHistoryAdmin, admin.ModelAdmin):
     list_display = ["number", "candidate", "certification", "establishment", "state", "created_at"]
     list_filter = [
         "state",
@@ -161,7 +162,7 @@ class DossierAdmin(FieldHistoryAdmin, admin.ModelAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(FieldHistoryAdmin, admin.ModelAdmin):
+class CandidateAdmin(QuickActionCheckbox, FieldHistoryAdmin, admin.ModelAdmin):
     list_display = ["birth_name", "first_names", "birth_date", "establishment"]
     list_select_related = ["establishment"]
     search_fields = ["birth_name", "usage_name", "first_names", "email"]

@@ -1,10 +1,13 @@
 """Admin lists over big tables: filters without a query, counts without a full scan."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 # Below this many rows (planner's estimate), the unfiltered count is exact.
 ESTIMATE_ABOVE = 10_000
@@ -82,3 +85,18 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class QuickActionCheckbox:
+    """The row's action checkbox written as Django's `ModelAdmin.action_checkbox` writes it,
+    without a widget template per row: a hundred widget renderings were a quarter of a big
+    list's time (issue #14)."""
+
+    def action_checkbox(self, obj):
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from ecertif.admin_tools import EstimatedCountPaginator, year_filter
+from ecertif.admin_tools import EstimatedCountPaginator, QuickActionCheckbox, year_filter
 
 from .enums import EmailStatus
 from .models import OutboxEmail
@@ -27,7 +27,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(QuickActionCheckbox, admin.ModelAdmin):
     list_display = [
         "created_at",
         "recipient",

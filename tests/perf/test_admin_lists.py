@@ -1,12 +1,14 @@
 """The secretariat's admin lists over big tables: index-backed search, no DISTINCT, no scan."""
 
 import pytest
+from django.contrib.admin import ModelAdmin, site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dossiers.enums import Transition
-from dossiers.models import Dossier, DossierTransition
+from dossiers.models import Candidate, Dossier, DossierTransition
+from ecertif.admin_tools import QuickActionCheckbox
 from ecertif.mail.models import OutboxEmail
 from tests.factories.accounts import StaffFactory
 from tests.factories.dossiers import CandidateFactory, DossierFactory
@@ -97,3 +99,30 @@ def test_email_admin_list_reads_no_body(staff_client):
     rows = [q["sql"] for q in queries.captured_queries if 'FROM "mail_outboxemail"' in q["sql"]]
     assert rows and not any('"body_text"' in sql or '"body_html"' in sql for sql in rows)
     assert "a@exemple.fr" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model, make",
+    [
+        (Dossier, lambda: DossierFactory()),
+        (Candidate, lambda: CandidateFactory(birth_name='<O"Brien & fils>')),
+        (OutboxEmail, lambda: OutboxEmail.objects.create(recipient="a@b.fr", subject="<Sujet>")),
+    ],
+)
+def test_action_checkbox_written_as_django_writes_it(model, make):
+    """QuickActionCheckbox: the same markup as Django's widget, escaped the same way."""
+    obj = make()
+    model_admin = site._registry[model]
+    assert isinstance(model_admin, QuickActionCheckbox)
+    assert model_admin.action_checkbox(obj) == ModelAdmin.action_checkbox(model_admin, obj)
+
+
+@pytest.mark.django_db
+def test_action_checkbox_in_the_email_list(staff_client):
+    email = OutboxEmail.objects.create(recipient="a@b.fr", subject="Bonjour")
+    html = staff_client.get(reverse("admin:mail_outboxemail_changelist")).content.decode()
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{email.pk}" '
+        f'class="action-select" aria-label="Choisir cet objet pour une action - Bonjour → a@b.fr">'
+    ) in html
