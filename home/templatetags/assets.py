@@ -1,7 +1,7 @@
 """`{% asset 'css/ecertif.css' %}`: `{% static %}` with the URL kept per process (issue #14).
 
 Django's tag asks the storage on every use (the manifest's hashed name, URL joining and
-quoting: six links cost as much as a query on every page). A file's URL does not change while
+quoting: seven links cost as much as a query on every page). A file's URL does not change while
 the process runs (the manifest is read once, at start); it is forgotten when a test changes
 the storage's settings."""
 
