@@ -493,6 +493,13 @@ class DossierFilterForm(forms.Form):
             (year, str(year)) for year in range(self.this_year, 2016, -1)
         ]
 
+    # On a phone, the filters beyond the search stay open when one of them is set.
+    FOLDED = ("state", "certification", "session", "year")
+
+    @property
+    def filters_open(self):
+        return self.is_bound and any(self.data.get(name) for name in self.FOLDED)
+
     def rendering_key(self):
         """What the form's markup depends on: its data, its choices (the cached tables'
         versions, the year), or None for a search (its text is the user's own: not kept)."""

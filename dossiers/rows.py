@@ -200,15 +200,16 @@ def every_dossier_page(*, state, sort, offset, limit, user):
     plans the query again on every execution. With no row on the page, one row of NULLs
     still carries the count."""
     where, params = ("WHERE state = %s", [state]) if state else ("", [])
+    count, count_params = counts.count_sql(state)
     order = OWN_ORDERS[sort]
     with prepared_cursor() as cursor:
         cursor.execute(
             f"WITH page AS MATERIALIZED (SELECT id FROM {Dossier._meta.db_table} {where}"
             f" ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)})"
-            f" SELECT (SELECT coalesce(sum(delta), 0) FROM {counts.TABLE} {where}), r.*"
+            f" SELECT ({count}), r.*"
             f" FROM (SELECT 1) one LEFT JOIN ({_rows_sql()} WHERE d.id IN (SELECT id FROM page))"
             f" r ON true ORDER BY {', '.join(f'r.{term}' for term in order.split(', '))}",
-            [*params, *params, user.pk],
+            [*params, *count_params, user.pk],
         )
         found = cursor.fetchall()
     rows = [ListRow(values[1:]) for values in found if values[1] is not None]

@@ -42,7 +42,6 @@ from .stale import require_perm
 from .wizard import next_step, previous_step, resume_step, step_status
 
 PAGE_SIZE = 20
-FOLDED_FILTERS = ("state", "certification", "session", "year")
 
 
 def _get_dossier(request, pk, perm="dossiers.view_dossier"):
@@ -89,8 +88,6 @@ def dossier_list(request):
             "page_obj": page_obj,
             "query": query.urlencode(),
             "is_employer": Role.EMPLOYER in request.roles,
-            # On a phone, the filters beyond the search stay open when one of them is set.
-            "filters_open": any(request.GET.get(name) for name in FOLDED_FILTERS),
         },
     )
 

@@ -1,4 +1,4 @@
-"""`{% filter_card form filters_open %}`: the dossier list's filters (issue #14), written once
+"""`{% filter_card form %}`: the dossier list's filters (issue #14), written once
 per process for the same data, choices and year (`DossierFilterForm.rendering_key`) — five
 selects of tens of options cost more than the page's query. A search's card is written each
 time."""
@@ -17,15 +17,15 @@ _cards = {}
 
 
 @register.simple_tag
-def filter_card(form, filters_open):
+def filter_card(form):
     key = form.rendering_key()
-    card = _cards.get((key, filters_open)) if key is not None else None
+    card = _cards.get(key) if key is not None else None
     if card is None:
-        card = render_to_string(TEMPLATE, {"form": form, "filters_open": filters_open})
+        card = render_to_string(TEMPLATE, {"form": form, "filters_open": form.filters_open})
         if key is not None:
             if len(_cards) >= KEPT:
                 _cards.clear()
-            _cards[key, filters_open] = card
+            _cards[key] = card
     return card
 
 
