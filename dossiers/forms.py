@@ -8,6 +8,7 @@ from html import escape
 from django import forms
 from django.apps import apps
 from django.core.cache import cache
+from django.db import transaction
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
@@ -392,7 +393,11 @@ def choices_version(model):
 
 
 def choices_changed(sender, **kwargs):
-    cache.delete(choices_version_key(sender))
+    key = choices_version_key(sender)
+    cache.delete(key)
+    # Again once the change is committed: a page read meanwhile may have set a new version
+    # over the old rows (kept, then, until CHOICES_TIMEOUT, with the cards built on them).
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 _IN_PROCESS = {}

@@ -10,8 +10,9 @@ import time_machine
 from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
 
-from dossiers.forms import DossierFilterForm
+from dossiers.forms import DossierFilterForm, choices_version
 from dossiers.templatetags import dossier_filters
+from referentiel.models import Certification
 from tests.factories.accounts import StaffFactory
 from tests.factories.jurys import JurySessionFactory
 from tests.factories.referentiel import CertificationFactory
@@ -132,3 +133,18 @@ def test_forgotten_when_runserver_sees_a_template_change(staff_client):
     assert dossier_filters._cards
     file_changed.send(sender=None, file_path=Path("templates/dossiers/_filter_card.html"))
     assert dossier_filters._cards == {}
+
+
+def test_choices_forgotten_again_once_the_change_is_committed(
+    staff_client, django_capture_on_commit_callbacks
+):
+    """A page read between the change and its commit sets a version over the old rows: the
+    commit forgets it again."""
+    certification = CertificationFactory(label="Conducteur d'appareils")
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.label = "Pilote de ligne"
+        certification.save()
+        # Read inside the transaction, as a concurrent page would before the commit.
+        version = choices_version(Certification)
+    assert choices_version(Certification) != version
+    assert "Pilote de ligne</option>" in _card(staff_client.get(LIST_URL))
